@@ -1,0 +1,71 @@
+"""Error pages in the site's language and layout."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from app.blog.listing import sidebar
+from app.extensions import post_index
+
+MESSAGES = {
+    400: (
+        _l("Requête incorrecte"),
+        _l(
+            "Le navigateur a envoyé une demande que ce blog ne comprend pas. "
+            "Si vous envoyiez un formulaire, rechargez la page et réessayez."
+        ),
+    ),
+    403: (_l("Accès refusé"), _l("Vous n'avez pas accès à cette page.")),
+    404: (
+        _l("Page introuvable"),
+        _l("Désolé, la page que vous cherchez n'existe pas sur ce blog."),
+    ),
+    405: (
+        _l("Méthode non autorisée"),
+        _l("Cette adresse ne répond pas à ce type de demande."),
+    ),
+    429: (
+        _l("Trop de requêtes"),
+        _l(
+            "Vous avez fait trop de demandes en peu de temps. "
+            "Patientez quelques minutes, puis réessayez."
+        ),
+    ),
+    500: (
+        _l("Erreur du serveur"),
+        _l(
+            "Une erreur inattendue est survenue de notre côté. "
+            "Elle a été enregistrée ; réessayez dans un moment."
+        ),
+    ),
+}
+
+
+def render_error(error: HTTPException):
+    """Render an error page; an unknown address may still be an old alias."""
+    code = error.code or 500
+    if code == 404 and request.method in ("GET", "HEAD"):
+        target = post_index().by_alias(request.path)
+        if target is not None:
+            return redirect(target.url, code=301)
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    try:
+        context = sidebar()
+    except Exception:  # noqa: BLE001 - an error page must render even then
+        context = {}
+    response = render_template(
+        "errors/error.html", code=code, title=title, message=message, **context
+    )
+    return response, code
+
+
+def init_app(app: Flask) -> None:
+    """Register the error pages.
+
+    A 500 handler also receives unexpected exceptions, after Flask has logged
+    their traceback: the reader sees none.
+    """
+    for code in MESSAGES:
+        app.register_error_handler(code, render_error)

@@ -1,0 +1,85 @@
+"""Command-line tools for the author: ``flask --app wsgi check`` and ``new-post``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import with_appcontext
+
+from app.config import current_settings
+from app.content.slugs import slugify
+from app.extensions import db, post_index
+
+
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Read every post and page; list the problems and exit non-zero if any."""
+    index = post_index()
+    index.refresh(force=True)
+    problems = list(index.problems)
+    problems.extend(_orphan_comment_warnings(index))
+    total = len(index.all_posts())
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if index.problems:
+        click.echo(
+            f"{len(index.problems)} problème(s) ; "
+            f"{total} fichier(s) lu(s) correctement.",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(f"OK : {total} fichier(s) lu(s), aucun problème.")
+
+
+def _orphan_comment_warnings(index) -> list[str]:
+    """Warn about comments on a URL that no post or alias claims any more."""
+    from app.comments.models import Comment
+
+    query = sa.select(Comment.post_url, sa.func.count()).group_by(Comment.post_url)
+    try:
+        counts = db.session.execute(query).all()
+    except sa.exc.OperationalError:
+        return []  # no database yet: no comments to lose
+    claimed = {url for post in index.all_posts() for url in post.urls}
+    return [
+        f"avertissement : {count} commentaire(s) sur {url}, "
+        "adresse qu'aucun article ni alias ne revendique"
+        for url, count in counts
+        if url not in claimed
+    ]
+
+
+@click.command("new-post")
+@click.argument("title")
+@click.option("--labels", default="", help="Libellés séparés par des virgules.")
+@with_appcontext
+def new_post_command(title: str, labels: str) -> None:
+    """Create a draft post file with its front matter filled in."""
+    settings = current_settings()
+    now = datetime.now(settings.site.tz)
+    slug = slugify(title)
+    path = settings.posts_dir / f"{now:%Y-%m-%d}-{slug}.md"
+    if path.exists():
+        raise click.ClickException(f"{path} existe déjà")
+    label_list = [label.strip() for label in labels.split(",") if label.strip()]
+    path.write_text(
+        "---\n"
+        f"title: {json.dumps(title, ensure_ascii=False)}\n"
+        f"date: {now:%Y-%m-%d %H:%M}\n"
+        f"labels: {json.dumps(label_list, ensure_ascii=False)}\n"
+        "draft: true\n"
+        "---\n\n",
+        encoding="utf-8",
+    )
+    click.echo(path)
+
+
+def init_app(app: Flask) -> None:
+    """Register the author's commands."""
+    app.cli.add_command(check_command)
+    app.cli.add_command(new_post_command)

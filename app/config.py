@@ -1,0 +1,278 @@
+"""Site settings: blog.toml plus ``BLOG_*`` environment, validated once at start-up.
+
+Every key of blog.toml is optional; an unknown key or a bad value raises
+:class:`ConfigError` whose message is one line naming the setting.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from flask import current_app
+from limits import parse_many
+
+
+class ConfigError(Exception):
+    """A setting is unknown or has a bad value; the message names it."""
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    title: str = "Carnet"
+    description: str = "Un carnet de notes, écrit en Markdown."
+    locale: str = "fr_FR"
+    timezone: str = "Europe/Paris"
+    base_url: str = "http://127.0.0.1:5000"
+    posts_per_page: int = 7
+    # How many reverse proxies to trust for X-Forwarded-* headers (0: none).
+    trusted_proxies: int = 0
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Return the site timezone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def language(self) -> str:
+        """Return the language part of the locale, as ``<html lang>`` wants it."""
+        return self.locale.split("_")[0]
+
+
+@dataclass(frozen=True)
+class AuthorSettings:
+    name: str = "L'auteur"
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class CommentSettings:
+    moderation: str = "always"
+    form_message: str = "merci pour ce commentaire. Bonne journée."
+    max_length: int = 4096
+    blocklist: tuple[str, ...] = ()
+    rate_limit: str = "5/minute;30/hour"
+
+    @property
+    def moderate_older_than_days(self) -> int | None:
+        """Return N for ``older-than:N``, else None."""
+        if self.moderation.startswith("older-than:"):
+            return int(self.moderation.split(":", 1)[1])
+        return None
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    use_tls: bool = False
+    sender: str = "carnet@localhost"
+    moderator_email: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Carnet reads from blog.toml and the environment."""
+
+    site: SiteSettings = field(default_factory=SiteSettings)
+    author: AuthorSettings = field(default_factory=AuthorSettings)
+    comments: CommentSettings = field(default_factory=CommentSettings)
+    mail: MailSettings | None = None
+    posts_dir: Path = Path("posts")
+    database_url: str = ""
+    secret_key: str = ""
+    ratelimit_storage_url: str = "memory://"
+
+
+_SECTIONS = {
+    "site": SiteSettings,
+    "author": AuthorSettings,
+    "comments": CommentSettings,
+    "mail": MailSettings,
+}
+
+
+def _check_value(where: str, value: Any, default: Any) -> Any:
+    """Return ``value`` converted to the type of ``default`` or raise ConfigError."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{where}: expected a whole number ≥ 0, got {value!r}")
+        return value
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+        return tuple(value)
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: expected a string, got {value!r}")
+    return value
+
+
+def _section(name: str, raw: Any, source: str) -> Any:
+    """Build one settings section from its table in blog.toml."""
+    cls = _SECTIONS[name]
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: [{name}] must be a table")
+    defaults = cls()
+    values = {}
+    for key, value in raw.items():
+        where = f"{source}: [{name}] {key}"
+        if not hasattr(defaults, key) or key.startswith("_"):
+            raise ConfigError(f"{where}: unknown setting")
+        values[key] = _check_value(where, value, getattr(defaults, key))
+    return cls(**values)
+
+
+def _validate(settings: Settings, source: str) -> None:
+    """Check values whose type is right but whose meaning may not be."""
+    site, comments = settings.site, settings.comments
+    try:
+        ZoneInfo(site.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{source}: [site] timezone: unknown timezone {site.timezone!r}"
+        ) from None
+    try:
+        Locale.parse(site.locale)
+    except (UnknownLocaleError, ValueError):
+        raise ConfigError(
+            f"{source}: [site] locale: unknown locale {site.locale!r}"
+        ) from None
+    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", site.base_url):
+        raise ConfigError(
+            f"{source}: [site] base_url: expected an http(s) URL, got {site.base_url!r}"
+        )
+    if site.posts_per_page < 1:
+        raise ConfigError(f"{source}: [site] posts_per_page: must be at least 1")
+    if not re.fullmatch(r"always|never|older-than:\d+", comments.moderation):
+        raise ConfigError(
+            f"{source}: [comments] moderation: expected always, never or "
+            f"older-than:N, got {comments.moderation!r}"
+        )
+    if comments.max_length < 1:
+        raise ConfigError(f"{source}: [comments] max_length: must be at least 1")
+    try:
+        if not parse_many(comments.rate_limit):
+            raise ValueError
+    except ValueError:
+        raise ConfigError(
+            f"{source}: [comments] rate_limit: not a rate limit such as "
+            f"'5/minute;30/hour', got {comments.rate_limit!r}"
+        ) from None
+    mail = settings.mail
+    if mail is not None and mail.smtp_host and not mail.moderator_email:
+        raise ConfigError(f"{source}: [mail] moderator_email: required with smtp_host")
+
+
+def load_settings(
+    root: Path,
+    instance: Path,
+    environ: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Settings:
+    """Read blog.toml and the environment into validated :class:`Settings`.
+
+    ``overrides`` (used by tests) stands in for the file's tables when it has a
+    ``"settings"`` key, and for ``BLOG_*`` variables otherwise.
+    """
+    env = dict(os.environ if environ is None else environ)
+    env.update({k: v for k, v in (overrides or {}).items() if k.startswith("BLOG_")})
+    path = Path(env.get("BLOG_SETTINGS") or root / "blog.toml")
+    source = str(path) if "BLOG_SETTINGS" in env else path.name
+    if overrides and "settings" in overrides:
+        raw, source = overrides["settings"], "settings"
+    elif path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise ConfigError(f"{source}: not valid TOML: {err}") from None
+    elif "BLOG_SETTINGS" in env:
+        raise ConfigError(f"BLOG_SETTINGS: no such file {str(path)!r}")
+    else:
+        raw = {}
+
+    sections = {}
+    for name, table in raw.items():
+        if name not in _SECTIONS:
+            raise ConfigError(f"{source}: [{name}]: unknown section")
+        sections[name] = _section(name, table, source)
+
+    posts_dir = Path(env.get("BLOG_POSTS_DIR") or root / "posts")
+    if not posts_dir.is_dir():
+        raise ConfigError(f"BLOG_POSTS_DIR: not a folder: {str(posts_dir)!r}")
+    database_url = env.get("BLOG_DATABASE_URL") or f"sqlite:///{instance / 'blog.db'}"
+    if not re.match(r"^[a-z][a-z0-9+]*://", database_url):
+        raise ConfigError(f"BLOG_DATABASE_URL: not an SQLAlchemy URL: {database_url!r}")
+    storage = env.get("BLOG_RATELIMIT_STORAGE_URL") or "memory://"
+    if not re.match(
+        r"^(memory|redis|rediss|redis\+cluster|redis\+sentinel|memcached|mongodb)://",
+        storage,
+    ):
+        raise ConfigError(
+            f"BLOG_RATELIMIT_STORAGE_URL: unsupported storage URL {storage!r}"
+        )
+    proxies = env.get("BLOG_TRUSTED_PROXIES")
+    if proxies is not None:
+        if not proxies.isdigit():
+            raise ConfigError(
+                f"BLOG_TRUSTED_PROXIES: expected a whole number, got {proxies!r}"
+            )
+        site = sections.get("site", SiteSettings())
+        sections["site"] = SiteSettings(
+            **{**site.__dict__, "trusted_proxies": int(proxies)}
+        )
+
+    settings = Settings(
+        site=sections.get("site", SiteSettings()),
+        author=sections.get("author", AuthorSettings()),
+        comments=sections.get("comments", CommentSettings()),
+        mail=sections.get("mail"),
+        posts_dir=posts_dir.resolve(),
+        database_url=database_url,
+        secret_key=env.get("BLOG_SECRET_KEY") or "",
+        ratelimit_storage_url=storage,
+    )
+    _validate(settings, source)
+    return settings
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Return the secret key kept in ``instance/``, creating it on first use.
+
+    Several workers may start at once: the file is created exclusively and
+    whoever loses the race reads the winner's key.
+    """
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text(encoding="ascii").strip()
+            if key:
+                return key
+            # The winner has created the file but not written it yet.
+            time.sleep(0.01)
+        raise ConfigError(f"BLOG_SECRET_KEY: {path} is empty") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def current_settings() -> Settings:
+    """Return the settings of the running application."""
+    return current_app.config["CARNET"]

@@ -1,0 +1,40 @@
+"""`flask --app wsgi check`: every broken file named, exit status non-zero."""
+
+from __future__ import annotations
+
+
+def test_check_passes_on_good_posts(runner):
+    result = runner.invoke(args=["check"])
+    assert result.exit_code == 0, result.output
+    assert "aucun problème" in result.output
+
+
+def test_check_names_each_broken_file_and_fails(app, posts_dir):
+    (posts_dir / "yaml-casse.md").write_text(
+        "---\ntitle: Bien\ndate: 2013-01-01 10:00\nlabels: [a, b\n---\nx\n",
+        encoding="utf-8",
+    )
+    (posts_dir / "sans-titre.md").write_text(
+        "---\ndate: 2013-01-01 10:00\n---\nx\n", encoding="utf-8"
+    )
+    (posts_dir / "latin1.md").write_bytes(
+        "---\ntitle: Été\ndate: 2013-01-01\n---\n".encode("latin-1")
+    )
+    result = app.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 1
+    for name in ("yaml-casse.md", "sans-titre.md", "latin1.md"):
+        assert name in result.output
+    assert "3 problème(s)" in result.output
+    # Meanwhile the good posts are still served.
+    assert app.test_client().get("/").status_code == 200
+
+
+def test_new_post_creates_a_draft_file(app, posts_dir):
+    result = app.test_cli_runner().invoke(
+        args=["new-post", "Mon billet d'été", "--labels", "été, vie"]
+    )
+    assert result.exit_code == 0, result.output
+    created = list(posts_dir.glob("*-mon-billet-dete.md"))
+    assert len(created) == 1
+    text = created[0].read_text(encoding="utf-8")
+    assert "draft: true" in text and '"été"' in text

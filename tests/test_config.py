@@ -1,0 +1,96 @@
+"""Settings: blog.toml and BLOG_* variables, validated at start-up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.config import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _app(tmp_path: Path, posts_dir: Path, toml: str, **extra):
+    """Create an app whose blog.toml holds ``toml``."""
+    settings = tmp_path / "blog.toml"
+    settings.write_text(toml, encoding="utf-8")
+    config = {
+        "BLOG_SETTINGS": str(settings),
+        "BLOG_POSTS_DIR": str(posts_dir),
+        "BLOG_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "BLOG_SECRET_KEY": "k",
+    }
+    config.update(extra)
+    return create_app(config)
+
+
+def test_settings_file_sets_title_and_posts_per_page(tmp_path, posts_dir):
+    app = _app(
+        tmp_path, posts_dir, '[site]\ntitle = "Mon carnet"\nposts_per_page = 2\n'
+    )
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert "Mon carnet" in page
+    assert page.count('class="post-title"') == 2
+
+
+@pytest.mark.parametrize(
+    ("toml", "named"),
+    [
+        ("[site]\ntitel = 'x'\n", "[site] titel: unknown setting"),
+        ("[sit]\ntitle = 'x'\n", "[sit]: unknown section"),
+        ("[site]\nposts_per_page = 'sept'\n", "[site] posts_per_page"),
+        ("[site]\ntimezone = 'Europe/Pariss'\n", "[site] timezone"),
+        ("[site]\nlocale = 'xx_YY'\n", "[site] locale"),
+        ("[site]\nbase_url = 'localhost'\n", "[site] base_url"),
+        ("[comments]\nmoderation = 'sometimes'\n", "[comments] moderation"),
+        ("[comments]\nrate_limit = 'beaucoup'\n", "[comments] rate_limit"),
+        ("[comments]\nblocklist = 'casino'\n", "[comments] blocklist"),
+        ("[site\n", "not valid TOML"),
+    ],
+)
+def test_bad_setting_stops_start_up_naming_it(tmp_path, posts_dir, toml, named):
+    with pytest.raises(ConfigError) as caught:
+        _app(tmp_path, posts_dir, toml)
+    message = str(caught.value)
+    assert named in message
+    assert "\n" not in message
+
+
+def test_bad_environment_variable_is_named(tmp_path, posts_dir):
+    with pytest.raises(ConfigError, match="BLOG_POSTS_DIR"):
+        _app(tmp_path, posts_dir, "", BLOG_POSTS_DIR=str(tmp_path / "nowhere"))
+    with pytest.raises(ConfigError, match="BLOG_DATABASE_URL"):
+        _app(tmp_path, posts_dir, "", BLOG_DATABASE_URL="blog.db")
+
+
+def test_wsgi_prints_one_line_and_exits_on_a_bad_setting(tmp_path, posts_dir):
+    settings = tmp_path / "blog.toml"
+    settings.write_text("[comments]\nmax_length = -3\n", encoding="utf-8")
+    env = dict(os.environ, BLOG_SETTINGS=str(settings), BLOG_POSTS_DIR=str(posts_dir))
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "[comments] max_length" in lines[0]
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
+    from app.config import instance_secret_key
+
+    first = instance_secret_key(tmp_path / "instance")
+    assert len(first) == 64
+    assert instance_secret_key(tmp_path / "instance") == first
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
