@@ -1,0 +1,121 @@
+"""Comment and Moderator models: the only rows Carnet keeps."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+
+
+def utcnow() -> datetime:
+    """Return the current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class CommentStatus(enum.StrEnum):
+    """Where a comment stands in moderation."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    SPAM = "spam"
+    DELETED = "deleted"
+
+
+class Comment(db.Model):
+    """A reader's comment on a post, or a reply to another comment."""
+
+    __tablename__ = "comment"
+
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("id", name="pk_comment"),
+        sa.UniqueConstraint("blogger_id", name="uq_comment_blogger_id"),
+    )
+
+    id: Mapped[int] = mapped_column()
+    # The post's URL path when the comment was written; aliases keep it found.
+    post_url: Mapped[str] = mapped_column(sa.String(300), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("comment.id", name="fk_comment_parent_id_comment"), index=True
+    )
+    author: Mapped[str] = mapped_column(sa.String(100))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    website: Mapped[str | None] = mapped_column(sa.String(500))
+    # Raw text as typed; sanitised when shown so the sanitiser can improve.
+    body: Mapped[str] = mapped_column(sa.Text)
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(300))
+    created: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, index=True
+    )
+    status: Mapped[CommentStatus] = mapped_column(
+        sa.Enum(
+            CommentStatus,
+            native_enum=False,
+            create_constraint=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=CommentStatus.PENDING,
+        index=True,
+    )
+    is_author: Mapped[bool] = mapped_column(default=False)
+    blogger_id: Mapped[str | None] = mapped_column(sa.String(200))
+
+    def approve(self) -> None:
+        """Publish the comment."""
+        self.status = CommentStatus.APPROVED
+
+    def mark_spam(self) -> None:
+        """File the comment as spam."""
+        self.status = CommentStatus.SPAM
+
+    def delete(self) -> None:
+        """Hide the comment; the row is kept so its replies keep their thread."""
+        self.status = CommentStatus.DELETED
+
+    @property
+    def created_utc(self) -> datetime:
+        """Return ``created`` as an aware UTC datetime, whatever the driver gave."""
+        # SQLite hands back naive datetimes even for timezone=True columns.
+        if self.created.tzinfo is None:
+            return self.created.replace(tzinfo=UTC)
+        return self.created.astimezone(UTC)
+
+    def __repr__(self) -> str:
+        """Return a debugging representation."""
+        return f"<Comment {self.id} {self.status} on {self.post_url}>"
+
+
+class Moderator(UserMixin, db.Model):
+    """An account allowed into the moderation queue."""
+
+    __tablename__ = "moderator"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("id", name="pk_moderator"),
+        sa.UniqueConstraint("username", name="uq_moderator_username"),
+    )
+
+    id: Mapped[int] = mapped_column()
+    username: Mapped[str] = mapped_column(sa.String(80))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    created: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow
+    )
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password`` (Werkzeug's default: scrypt)."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Return whether ``password`` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        """Return a debugging representation."""
+        return f"<Moderator {self.username}>"
