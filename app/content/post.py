@@ -1,0 +1,98 @@
+"""Post: one article (or static page) read from posts/, as an immutable value."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+from app.content.markdown import MORE_ANCHOR, render_markdown, split_more
+from app.content.slugs import fold
+
+_TAGS = re.compile(r"<[^>]*>")
+# Link targets are addresses, not words a reader would search for.
+_LINK_TARGETS = re.compile(r"\]\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Post:
+    """An article (or a page under posts/pages/) and its front matter."""
+
+    source: Path
+    title: str
+    date: datetime  # aware, in the site timezone
+    slug: str
+    labels: tuple[str, ...] = ()
+    author: str | None = None
+    draft: bool = False
+    summary: str | None = None
+    aliases: tuple[str, ...] = ()
+    is_page: bool = False
+    blogger_id: str | None = None
+    body: str = ""
+    updated: datetime | None = None
+    # The file version this value was read from (the index's change check).
+    mtime_ns: int = field(default=0, repr=False, compare=False)
+    size: int = field(default=0, repr=False, compare=False)
+
+    @cached_property
+    def url(self) -> str:
+        """Return the canonical URL path, as Blogger builds it."""
+        if self.is_page:
+            return f"/p/{self.slug}.html"
+        return f"/{self.date:%Y}/{self.date:%m}/{self.slug}.html"
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """Return every URL path of the post: canonical first, then aliases."""
+        return (self.url, *self.aliases)
+
+    @cached_property
+    def post_id(self) -> str:
+        """Return a stable, Blogger-like 18-digit identifier derived from the URL."""
+        digest = hashlib.sha256(self.url.encode("utf-8")).digest()
+        return str(10**17 + int.from_bytes(digest[:8], "big") % (9 * 10**17))
+
+    @property
+    def year(self) -> int:
+        """Return the year of publication (site timezone)."""
+        return self.date.year
+
+    @property
+    def month(self) -> int:
+        """Return the month of publication (site timezone)."""
+        return self.date.month
+
+    @cached_property
+    def html(self) -> str:
+        """Return the whole article rendered to HTML (once, then kept)."""
+        teaser, rest = split_more(self.body)
+        if rest is None:
+            return render_markdown(self.body)
+        # Render in one pass (footnotes and reference links span the break),
+        # with an anchor where the break was.
+        return render_markdown(f"{teaser}\n\n{MORE_ANCHOR}\n\n{rest}")
+
+    @cached_property
+    def teaser_html(self) -> str:
+        """Return the HTML of the part before <!--more--> (the whole if none)."""
+        teaser, rest = split_more(self.body)
+        return self.html if rest is None else render_markdown(teaser)
+
+    @cached_property
+    def has_more(self) -> bool:
+        """Tell whether the body has a <!--more--> jump break."""
+        return split_more(self.body)[1] is not None
+
+    @cached_property
+    def search_text(self) -> str:
+        """Return title and body text, case-folded and without accents."""
+        return fold(f"{self.title}\n{plain_text(self.body)}")
+
+
+def plain_text(markdown_text: str) -> str:
+    """Return Markdown text roughly stripped of HTML tags and link targets."""
+    return _TAGS.sub(" ", _LINK_TARGETS.sub("] ", markdown_text))
