@@ -64,7 +64,7 @@ def _act(action: str, ids: tuple[int, ...]) -> None:
     missing = sorted(set(ids) - set(done))
     if missing:
         raise click.ClickException(
-            "no such comment: " + ", ".join(str(i) for i in missing)
+            "commentaire inconnu : " + ", ".join(str(i) for i in missing)
         )
 
 

@@ -39,7 +39,7 @@ def post_comment(year: int, month: str, slug: str):
         abort(404)
     form = CommentForm()
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
+        if getattr(form, "csrf_token", None) and form.csrf_token.errors:
             form.csrf_token.errors = [
                 _(
                     "La page a expiré : renvoyez le formulaire, "

@@ -1,0 +1,56 @@
+"""Moderator accounts: the queries behind /login and ``flask moderator``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.comments.models import Moderator
+from app.extensions import db
+
+# Checked against when the name is unknown, so that a wrong name costs as
+# much time as a wrong password and does not reveal which accounts exist.
+_DUMMY = Moderator(username="", password_hash="")
+
+
+def find(username: str) -> Moderator | None:
+    """Return the moderator called ``username``, if any."""
+    return db.session.scalars(
+        sa.select(Moderator).where(Moderator.username == username)
+    ).first()
+
+
+def authenticate(username: str, password: str) -> Moderator | None:
+    """Return the moderator whose name and password match, else None."""
+    moderator = find(username)
+    if moderator is None:
+        if not _DUMMY.password_hash:
+            _DUMMY.set_password("not a password")
+        _DUMMY.check_password(password)
+        return None
+    return moderator if moderator.check_password(password) else None
+
+
+def all_moderators() -> list[Moderator]:
+    """Return every moderator, by name."""
+    return list(db.session.scalars(sa.select(Moderator).order_by(Moderator.username)))
+
+
+def create(username: str, password: str) -> Moderator:
+    """Create a moderator account."""
+    moderator = Moderator(username=username)
+    moderator.set_password(password)
+    db.session.add(moderator)
+    db.session.commit()
+    return moderator
+
+
+def change_password(moderator: Moderator, password: str) -> None:
+    """Give ``moderator`` a new password."""
+    moderator.set_password(password)
+    db.session.commit()
+
+
+def remove(moderator: Moderator) -> None:
+    """Delete a moderator account."""
+    db.session.delete(moderator)
+    db.session.commit()

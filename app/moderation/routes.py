@@ -1,0 +1,85 @@
+"""Moderation pages: login, logout and the queue of comments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.extensions import limiter
+from app.moderation import accounts, queue_view
+from app.moderation.forms import ActionForm, LoginForm, LogoutForm
+from app.moderation.safety import safe_next
+
+bp = Blueprint("moderation", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+def login():
+    """Let a moderator in, then send them where they were going."""
+    default = url_for("moderation.queue")
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    target = safe_next(form.next.data, default)
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(target)
+    status = 200
+    if form.validate_on_submit():
+        moderator = accounts.authenticate(form.username.data, form.password.data)
+        if moderator is not None:
+            login_user(moderator)
+            return redirect(target, code=303)
+        form.password.errors.append(_("Identifiant ou mot de passe incorrect."))
+        status = 401
+    elif request.method == "POST":
+        status = 422
+    form.next.data = target if target != default else ""
+    return render_template("moderation/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    """Close the moderator's session (a POST with CSRF, never a link)."""
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        flash(_("Vous êtes déconnecté."), "info")
+    return redirect("/", code=303)
+
+
+@bp.get("/moderation/")
+@login_required
+def queue():
+    """Show one tab of the comment queue."""
+    return render_template("moderation/queue.html", **queue_view.context(request.args))
+
+
+@bp.post("/moderation/")
+@login_required
+def act():
+    """Publish, delete or mark as spam the selected comments."""
+    form = ActionForm()
+    tab = queue_view.tab_status(form.tab.data)
+    if not form.validate_on_submit() or not form.ids.data:
+        flash(_("Sélectionnez au moins un commentaire et une action."), "error")
+        return redirect(url_for("moderation.queue", tab=tab.value), code=303)
+    done = queue_view.apply(form.action.data, form.ids.data)
+    messages = {
+        "approve": ngettext(
+            "%(num)d commentaire publié.", "%(num)d commentaires publiés.", len(done)
+        ),
+        "delete": ngettext(
+            "%(num)d commentaire supprimé.",
+            "%(num)d commentaires supprimés.",
+            len(done),
+        ),
+        "spam": ngettext(
+            "%(num)d commentaire classé comme spam.",
+            "%(num)d commentaires classés comme spam.",
+            len(done),
+        ),
+    }
+    flash(messages[form.action.data], "info")
+    return redirect(url_for("moderation.queue", tab=tab.value), code=303)
