@@ -71,6 +71,10 @@ def import_blogger_command(export_file: Path, posts_dir: Path | None) -> None:
         ) from None
     except OSError as error:
         raise click.ClickException(_("rien importé : %(e)s", e=error)) from None
+    except Exception as error:  # noqa: BLE001 — one line for the author, not a traceback
+        raise click.ClickException(
+            _("rien importé (%(kind)s : %(e)s)", kind=type(error).__name__, e=error)
+        ) from None
     for line in report.lines():
         click.echo(line)
     if not report.imported and not report.existing:

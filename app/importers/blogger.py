@@ -24,11 +24,11 @@ THREAD = "http://purl.org/syndication/thread/1.0"
 # Takeout statuses that mean "never import" and the word the report uses.
 SKIPPED_STATUSES = {
     "SPAM_COMMENT": "spam",
-    "SOFT_TRASHED": "trashed",
-    "PERMANENTLY_TRASHED": "trashed",
-    "TRASHED": "trashed",
-    "DELETED": "trashed",
-    "REMOVED": "trashed",
+    "SOFT_TRASHED": "supprimé",
+    "PERMANENTLY_TRASHED": "supprimé",
+    "TRASHED": "supprimé",
+    "DELETED": "supprimé",
+    "REMOVED": "supprimé",
 }
 
 
@@ -130,13 +130,11 @@ def read_export(path: Path) -> Export:
     root = tree.getroot() if tree is not None else None
     if root is None or local_name(root) != "feed" or root.tag != f"{{{ATOM}}}feed":
         raise NotBloggerExport(f"{path}: ce n'est pas un export Blogger")
-    warnings = _parse_warnings(parser, path)
+    elements, warnings = _sound_entries(root, parser, path)
     if TAKEOUT in root.nsmap.values() or _is_takeout(root):
-        export = Export(
-            "takeout", [_takeout_entry(e) for e in _children(root, "entry")]
-        )
+        export = Export("takeout", [_takeout_entry(e) for e in elements])
     elif _is_backup(root):
-        export = Export("backup", [_backup_entry(e) for e in _children(root, "entry")])
+        export = Export("backup", [_backup_entry(e) for e in elements])
     else:
         raise NotBloggerExport(f"{path}: ce n'est pas un export Blogger")
     export.warnings = warnings
@@ -144,18 +142,27 @@ def read_export(path: Path) -> Export:
     return export
 
 
-def _parse_warnings(parser: etree.XMLParser, path: Path) -> list[str]:
-    """Turn the recovering parser's real errors (truncation…) into one warning."""
+def _sound_entries(
+    root: etree._Element, parser: etree.XMLParser, path: Path
+) -> tuple[list[etree._Element], list[str]]:
+    """Return the entries read before the first real XML error, and a warning.
+
+    The entry the error fell in may be cut short (a post without its end, a
+    comment without its post link): it is dropped rather than half-imported.
+    """
+    entries = _children(root, "entry")
     errors = [
         e for e in parser.error_log if e.type_name != "NS_ERR_UNDEFINED_NAMESPACE"
     ]
     if not errors:
-        return []
-    first = errors[0]
-    return [
-        f"{path.name}: XML abîmé à la ligne {first.line} ({first.message.strip()}) ; "
-        "seul ce qui précède a été lu"
-    ]
+        return entries, []
+    line = errors[0].line
+    before = [e for e in entries if (e.sourceline or 0) < line][:-1]
+    warning = (
+        f"{path.name} : XML abîmé à la ligne {line} ({errors[0].message.strip()}) ; "
+        f"{len(before)} entrée(s) lue(s) avant, la suite est ignorée"
+    )
+    return before, [warning]
 
 
 def _is_takeout(root: etree._Element) -> bool:

@@ -193,7 +193,7 @@ class Planner:
         report = self.plan.report
         key = id_key(entry.blogger_id)
         if entry.status in SKIPPED_STATUSES:
-            report.skip("article supprimé")
+            report.skip(f"article {SKIPPED_STATUSES[entry.status]}")
             return
         if key in self.known:
             report.existing += 1
@@ -260,14 +260,14 @@ class Planner:
             report.existing += 1
             return
         if entry.status in SKIPPED_STATUSES:
-            report.skip(SKIPPED_STATUSES[entry.status])
+            report.skip(f"commentaire {SKIPPED_STATUSES[entry.status]}")
             return
         url = self.urls.get(id_key(entry.post_id or ""))
         if not url:
-            report.skip("article non importé", f"commentaire {entry.blogger_id}")
+            report.skip("commentaire sur un article non importé")
             return
         if entry.published is None:
-            report.skip("sans date", f"commentaire {entry.blogger_id}")
+            report.skip("commentaire sans date")
             return
         author = "Anonyme" if entry.anonymous and not entry.author else entry.author
         if author == "Anonymous":
