@@ -1,0 +1,106 @@
+"""Markdown rendering: extensions, French typography, the jump break."""
+
+import threading
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from app.content.markdown import pygments_css, render_markdown, split_more
+from app.content.post import Post
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+def make_post(body):
+    """Return a post with the given Markdown body."""
+    when = datetime(2011, 10, 3, 21, 40, tzinfo=ZoneInfo("Europe/Paris"))
+    return Post(source=Path("x.md"), title="T", date=when, slug="t", body=body)
+
+
+def test_french_spaces_before_high_punctuation():
+    html = render_markdown("Vraiment ? Oui! Note : ceci; cela.")
+    assert f"Vraiment{NNBSP}?" in html
+    assert f"Oui{NNBSP}!" in html
+    assert f"Note{NBSP}:" in html
+    assert f"ceci{NNBSP};" in html
+
+
+def test_guillemets_get_inner_non_breaking_spaces():
+    assert f"«{NBSP}Bonjour{NBSP}»" in render_markdown("« Bonjour »")
+    assert f"«{NBSP}Salut{NBSP}»" in render_markdown("«Salut»")
+
+
+def test_no_typography_in_code_urls_times_or_attributes():
+    html = render_markdown(
+        "Le `code ?` et <kbd>Ctrl ?</kbd>, à 21:40, std::vector, "
+        'http://exemple.fr/a?b=1 et <a title="a : b ?" href="/x?y">lien</a>.\n\n'
+        "```\nx = a ? b : c\n```\n"
+    )
+    assert "<code>code ?</code>" in html
+    assert "<kbd>Ctrl ?</kbd>" in html
+    assert "21:40" in html and "std::vector" in html
+    assert "http://exemple.fr/a?b=1" in html
+    assert 'title="a : b ?"' in html
+    assert "a ? b : c" in html.replace('<span class="o">', "").replace("</span>", "")
+
+
+def test_punctuation_right_after_emphasis_gets_a_space():
+    assert f"<em>mot</em>{NNBSP}?" in render_markdown("*mot*?")
+
+
+def test_code_blocks_use_pygments_classes():
+    html = render_markdown("```python\ndef f():\n    return 1\n```\n")
+    assert '<div class="codehilite">' in html
+    assert '<span class="k">def</span>' in html
+    assert ".codehilite .k" in pygments_css()
+
+
+def test_extra_toc_and_raw_html_are_rendered():
+    html = render_markdown(
+        "## Titre\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nTexte[^1].\n\n"
+        '[^1]: Note.\n\n<div class="x">brut</div>\n'
+    )
+    assert '<h2 id="titre">' in html
+    assert "<table>" in html
+    assert 'class="footnote"' in html
+    assert '<div class="x">brut</div>' in html
+
+
+def test_teaser_is_the_part_before_the_more_marker():
+    post = make_post("Début.\n<!--more-->\nSuite.\n")
+    assert post.has_more
+    assert "Début" in post.teaser_html and "Suite" not in post.teaser_html
+    assert "Début" in post.html and "Suite" in post.html
+    assert 'id="more"' in post.html
+
+
+def test_post_without_marker_has_whole_body_as_teaser():
+    post = make_post("Tout.\n")
+    assert not post.has_more
+    assert post.teaser_html == post.html
+
+
+def test_marker_inside_code_block_is_not_a_break():
+    teaser, rest = split_more("```\n<!--more-->\n```\nfin\n")
+    assert rest is None
+
+
+def test_html_is_rendered_once_and_kept():
+    post = make_post("Texte.")
+    assert post.html is post.html
+
+
+def test_renderer_is_safe_across_threads():
+    results = []
+
+    def work(n):
+        results.append(render_markdown(f"# T{n}\n\nTexte[^a]\n\n[^a]: n{n}\n") and n)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == list(range(8))
+    # A fresh conversion carries no footnote left over from another call.
+    assert "n3" not in render_markdown("Rien.")

@@ -1,0 +1,143 @@
+"""Reading one Markdown file with YAML front matter into a Post."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.content.reader import PostError, PostReadError, read_post
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    """Write a file under tmp_path/posts and return its path."""
+    path = tmp_path / "posts" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding=encoding)
+    return path
+
+
+def read(tmp_path, name, text):
+    """Read a fixture file as the site would."""
+    return read_post(write(tmp_path, name, text), tmp_path / "posts", PARIS)
+
+
+def error_of(tmp_path, text, name="x.md"):
+    """Return the PostError raised for a broken file."""
+    with pytest.raises(PostReadError) as caught:
+        read(tmp_path, name, text)
+    return caught.value.error
+
+
+def test_front_matter_becomes_a_post(tmp_path):
+    post = read(
+        tmp_path,
+        "2011/guitare.md",
+        "---\ntitle: Un guitariste, des humains et le numérique\n"
+        "date: 2011-10-03 21:40\nlabels: [réseaux, numérique]\nauthor: Jean\n"
+        "summary: Court\naliases: [/2011/05/ancienne-adresse.html]\n"
+        "blogger_id: tag:blogger.com,1999:blog-1.post-42\n---\nCorps *ici*.\n",
+    )
+    assert post.title == "Un guitariste, des humains et le numérique"
+    assert post.date == datetime(2011, 10, 3, 21, 40, tzinfo=PARIS)
+    assert post.slug == "un-guitariste-des-humains-et-le"
+    assert post.url == "/2011/10/un-guitariste-des-humains-et-le.html"
+    assert post.urls == (post.url, "/2011/05/ancienne-adresse.html")
+    assert post.labels == ("réseaux", "numérique")
+    assert (post.author, post.summary, post.draft, post.is_page) == (
+        "Jean",
+        "Court",
+        False,
+        False,
+    )
+    assert post.body == "Corps *ici*.\n"
+    assert "<em>ici</em>" in post.html
+
+
+def test_post_id_is_stable_and_blogger_like(tmp_path):
+    text = "---\ntitle: Titre\ndate: 2011-10-03 21:40\n---\n"
+    first = read(tmp_path, "a.md", text)
+    again = read(tmp_path, "b.md", text)
+    assert first.post_id == again.post_id
+    assert first.post_id.isdigit() and 15 <= len(first.post_id) <= 18
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2011-10-03 21:40",
+        "2011-10-03 21:40:00",
+        "2011-10-03T19:40:00+00:00",
+        "'2011-10-03 21:40'",
+    ],
+)
+def test_dates_are_read_in_the_site_timezone(tmp_path, value):
+    post = read(tmp_path, "a.md", f"---\ntitle: T\ndate: {value}\n---\n")
+    assert post.date == datetime(2011, 10, 3, 21, 40, tzinfo=PARIS)
+    assert post.date.utcoffset().total_seconds() == 7200
+
+
+def test_date_without_time_is_midnight(tmp_path):
+    post = read(tmp_path, "a.md", "---\ntitle: T\ndate: 2011-10-03\n---\n")
+    assert post.date == datetime(2011, 10, 3, 0, 0, tzinfo=PARIS)
+
+
+def test_page_needs_no_date_and_lives_under_p(tmp_path):
+    page = read(tmp_path, "pages/a-propos.md", "---\ntitle: À propos\n---\nMoi.\n")
+    assert page.is_page
+    assert page.url == "/p/a-propos.html"
+    assert page.date.tzinfo is not None
+
+
+def test_single_label_and_explicit_slug(tmp_path):
+    post = read(
+        tmp_path,
+        "a.md",
+        "---\ntitle: T\ndate: 2011-10-03\nlabels: musique\nslug: blog-post_03\n---\n",
+    )
+    assert post.labels == ("musique",)
+    assert post.url == "/2011/10/blog-post_03.html"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ("title: T\n", 1, "no front matter"),
+        ("---\ntitle: T\ndate: 2011-10-03\n", 1, "not closed"),
+        ("---\ntitle: T\ndate: 2011-10-03\nsummary: a: b\n---\n", 4, "bad YAML"),
+        ("---\ndate: 2011-10-03\n---\nx", 1, "missing title"),
+        ("---\ntitle: T\n---\nx", 1, "missing date"),
+        ("---\ntitle: T\ndate: demain\n---\n", 3, "bad date"),
+        ("---\ntitle: T\ndate: 2011-10-03\nlabels: {a: 1}\n---\n", 4, "labels"),
+        ("---\ntitle: T\ndate: 2011-10-03\ndraft: peut-être\n---\n", 4, "draft"),
+        ("---\ntitle: T\ndate: 2011-10-03\naliases: [vieux.html]\n---\n", 4, "aliases"),
+        (
+            "---\ntitle: T\ndate: 2011-10-03\n\ntags: [x]\n---\n",
+            5,
+            "unknown key 'tags'",
+        ),
+        ("---\ntitle: T\ndate: 2011-10-03\nslug: mon slug/x\n---\n", 4, "slug"),
+        ("---\ntitle: T\ndate: 42\n---\n", 3, "date must look like"),
+    ],
+)
+def test_broken_file_is_reported_with_line_and_reason(tmp_path, text, line, reason):
+    error = error_of(tmp_path, text)
+    assert error.line == line
+    assert reason in error.reason
+
+
+def test_non_utf8_file_is_reported_at_the_bad_line(tmp_path):
+    raw = "---\ntitle: Été\ndate: 2011-10-03\n---\nDéjà\n".encode("latin-1")
+    error = error_of(tmp_path, raw)
+    assert error.line == 2
+    assert "UTF-8" in error.reason
+
+
+def test_error_text_names_the_file_relative_to_the_site(tmp_path):
+    error = error_of(tmp_path, "---\ntitle: T\ndate: demain\n---\n", name="2011/x.md")
+    assert str(error).startswith("posts/2011/x.md:3: ")
+    assert str(PostError(tmp_path / "y.md", None, "oops")).endswith("y.md: oops")
