@@ -152,7 +152,7 @@ def test_new_edited_and_deleted_files_show_without_restart(app, posts_dir):
 
 def test_scheduled_post_appears_when_its_time_comes(app):
     index = app.extensions["carnet_posts"]
-    index.clock = lambda: datetime(2099, 1, 2, tzinfo=UTC)
+    index._clock = lambda: datetime(2099, 1, 2, tzinfo=UTC)
     client = app.test_client()
     assert "Article programmé" in text(client.get("/"))
 

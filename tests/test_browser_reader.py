@@ -27,7 +27,8 @@ def test_reader_opens_home_follows_a_post_and_uses_the_archive(live_server, page
     assert archive.get_by_role("link", name="février").is_visible()
     archive.get_by_role("link", name="février").click()
     page.wait_for_url("**/2012/02/")
-    assert page.get_by_role("link", name="Un tableau et du code").is_visible()
+    main = page.get_by_role("main")
+    assert main.get_by_role("link", name="Un tableau et du code").is_visible()
 
 
 def test_archive_widget_works_with_the_keyboard(live_server, page):

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 
 from app import create_app
 from app.config import ConfigError
@@ -33,6 +34,8 @@ def test_settings_file_sets_title_and_posts_per_page(tmp_path, posts_dir):
     app = _app(
         tmp_path, posts_dir, '[site]\ntitle = "Mon carnet"\nposts_per_page = 2\n'
     )
+    with app.app_context():
+        upgrade()
     page = app.test_client().get("/").get_data(as_text=True)
     assert "Mon carnet" in page
     assert page.count('class="post-title"') == 2

@@ -11,8 +11,11 @@ from app.extensions import post_index
 bp = Blueprint("blog", __name__)
 
 
-def _list_page(template: str, posts, year=None, month=None, **context) -> str:
-    """Render a list of posts, one page of it, with comment counts and sidebar."""
+def _list_page(template: str, posts, open_at=(None, None), **context) -> str:
+    """Render one page of a list of posts, with comment counts and the sidebar.
+
+    ``open_at`` is the (year, month) the archive widget shows open.
+    """
     from app.comments.service import approved_counts
 
     page = paginate(posts)
@@ -20,7 +23,7 @@ def _list_page(template: str, posts, year=None, month=None, **context) -> str:
         template,
         page=page,
         comment_counts=approved_counts(page.posts),
-        **sidebar(year, month),
+        **sidebar(*open_at),
         **context,
     )
 
@@ -62,7 +65,7 @@ def year_archive(year: int) -> str:
     posts = post_index().by_year(year)
     if not posts:
         abort(404)
-    return _list_page("blog/archive.html", posts, year, None, year=year, month=None)
+    return _list_page("blog/archive.html", posts, (year, None), year=year, month=None)
 
 
 @bp.get("/<int:year>/<month>/")
@@ -74,7 +77,7 @@ def month_archive(year: int, month: str) -> str:
     if not posts:
         abort(404)
     return _list_page(
-        "blog/archive.html", posts, year, int(month), year=year, month=int(month)
+        "blog/archive.html", posts, (year, int(month)), year=year, month=int(month)
     )
 
 
