@@ -265,3 +265,29 @@ def test_posts_dir_option_writes_elsewhere(app, tmp_path):
     result = run_import(app, TAKEOUT, "--posts-dir", str(target))
     assert result.exit_code == 0, result.output
     assert (target / "pages" / "a-propos-du-blog.md").exists()
+
+
+def test_post_whose_url_another_file_claims_is_skipped(app, client, posts_dir):
+    """A hand-written post already at the address keeps it; no duplicate URL."""
+    mine = posts_dir / "suzhou.md"
+    mine.write_text(
+        "---\ntitle: Mon Suzhou\ndate: 2011-10-01 10:00\nslug: nach-suzhou\n---\n"
+        "À moi.\n"
+    )
+    result = run_import(app, TAKEOUT)
+    assert "adresse déjà prise" in result.output
+    assert not (posts_dir / "2011" / "10" / "nach-suzhou.md").exists()
+    assert "À moi." in client.get("/2011/10/nach-suzhou.html").text
+
+
+def test_slug_the_engine_refuses_gets_a_clean_one_and_an_alias(app, client, tmp_path):
+    """A Blogger URL with spaces or odd characters still answers, by redirect."""
+    feed = TAKEOUT.read_text(encoding="utf-8").replace(
+        "/2011/11/blog-post.html", "/2011/11/lac%20Taihu+photo.html"
+    )
+    export = tmp_path / "feed.atom"
+    export.write_text(feed, encoding="utf-8")
+    assert run_import(app, export).exit_code == 0
+    old = client.get("/2011/11/lac%20Taihu+photo.html")
+    assert old.status_code == 301
+    assert old.headers["Location"].endswith("/2011/11/lac-taihu-photo.html")

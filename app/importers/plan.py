@@ -22,6 +22,8 @@ from app.importers.blogger import SKIPPED_STATUSES, Entry, Export
 from app.importers.convert import html_to_comment_text, html_to_markdown
 from app.importers.report import ImportReport
 
+# The slugs Carnet's reader accepts (app/content/reader.py).
+_SLUG = re.compile(r"^[\w.~-]+$")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 UNTITLED = "Sans titre"
 
@@ -74,14 +76,20 @@ def read_front_matter(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def existing_posts(posts_dir: Path, tz: tzinfo) -> dict[str, str]:
-    """Map the Blogger id of every file already in ``posts_dir`` to its URL."""
-    found = {}
+def existing_posts(posts_dir: Path, tz: tzinfo) -> tuple[dict[str, str], set[str]]:
+    """Return the Blogger ids already in ``posts_dir`` (id_key → URL) and every URL."""
+    found, urls = {}, set()
     for path in posts_dir.rglob("*.md"):
         meta = read_front_matter(path)
+        url = _url_of(meta, path, posts_dir, tz)
+        urls.add(url)
+        aliases = meta.get("aliases")
+        urls.update(aliases if isinstance(aliases, list) else [aliases])
         if meta.get("blogger_id"):
-            found[id_key(str(meta["blogger_id"]))] = _url_of(meta, path, posts_dir, tz)
-    return found
+            found[id_key(str(meta["blogger_id"]))] = url
+    urls.discard("")
+    urls.discard(None)
+    return found, urls
 
 
 def _url_of(meta: dict, path: Path, posts_dir: Path, tz: tzinfo) -> str:
@@ -157,9 +165,8 @@ class Planner:
         self.posts_dir = posts_dir
         self.tz = tz
         self.stored = stored  # id_key of comments already in the database
-        self.known = existing_posts(
-            posts_dir, tz
-        )  # id_key → URL of files already there
+        # id_key → URL of files already there, and every URL already answered.
+        self.known, self.taken_urls = existing_posts(posts_dir, tz)
         self.plan = Plan()
         self.plan.report.warnings.extend(export.warnings)
         self.urls: dict[str, str] = dict(self.known)  # id_key → URL, for comments
@@ -207,7 +214,12 @@ class Planner:
         title = entry.title or title_from_text(entry.html)
         slug, from_url = slugify(title), False
         if entry.path and (entry.path.startswith("/p/") == is_page):
-            slug, from_url = entry.path.rsplit("/", 1)[-1].removesuffix(".html"), True
+            original = entry.path.rsplit("/", 1)[-1].removesuffix(".html")
+            # A slug the engine would refuse gets a clean one; the alias keeps the URL.
+            if _SLUG.match(original):
+                slug, from_url = original, True
+            else:
+                slug = slugify(original)
         folder = Path("pages") if is_page else Path(f"{date:%Y}", f"{date:%m}")
         relpath = self._free_name(folder, slug, unique=not from_url)
         if relpath is None:
@@ -217,6 +229,9 @@ class Planner:
             return
         slug = relpath.stem
         url = f"/p/{slug}.html" if is_page else f"/{date:%Y/%m}/{slug}.html"
+        if url in self.taken_urls:
+            report.skip("adresse déjà prise", f"{url} ({entry.blogger_id})")
+            return
         # Back-dated posts: Blogger kept the first URL; the engine uses the date.
         aliases = (
             [entry.path] if entry.path and entry.path != url and not is_page else []
@@ -234,6 +249,7 @@ class Planner:
         body = html_to_markdown(entry.html)
         self.plan.files.append(PlannedFile(relpath, front_matter(meta) + body, url))
         self.taken.add(relpath)
+        self.taken_urls.update([url, *aliases])
         self.urls[key] = url
         report.drafts += entry.draft
         if is_page:
