@@ -96,3 +96,13 @@ def test_comment_html_becomes_reader_text_with_allowed_tags():
         'Voir <a href="https://exemple.org/?a=1&amp;b=2">ici</a>.\n\n'
         "&lt;3 & à bientôt"
     )
+
+
+def test_justified_wrapper_is_dropped_but_centred_paragraph_kept():
+    """Blogger's justified wrapper is noise; a centred paragraph means something."""
+    markdown = html_to_markdown(
+        '<div style="text-align: justify;">Un <b>texte</b>.<a name="more"></a>'
+        '<p style="text-align: center;">Au centre</p></div>'
+    )
+    assert markdown.startswith("Un **texte**.\n\n<!--more-->\n\n")
+    assert '<p style="text-align: center;">Au centre</p>' in markdown

@@ -20,16 +20,10 @@ _RAW_TOKEN = "CARNETRAWBLOCK{}X"
 _RAW_TOKEN_RE = re.compile(r"CARNETRAWBLOCK(\d+)X")
 
 # Blocks Python-Markdown recognises as raw HTML; anything else gets a <div> around it.
-_BLOCK_TAGS = {
-    "div",
-    "table",
-    "iframe",
-    "object",
-    "video",
-    "script",
-    "center",
-    "figure",
-}
+_BLOCK_TAGS = frozenset(
+    "div p table iframe object video script center figure blockquote ul ol pre"
+    " h1 h2 h3 h4 h5 h6".split()
+)
 # Style properties Blogger's editor sprinkles everywhere without meaning.
 _NOISE_STYLES = {
     "font-family",
@@ -44,7 +38,9 @@ _NOISE_STYLES = {
     "direction",
     "unicode-bidi",
 }
+# Justified text is the theme's business; dropping it loses nothing readers need.
 _NOISE_VALUES = {
+    ("text-align", "justify"),
     ("text-align", "left"),
     ("text-align", "start"),
     ("text-align", "inherit"),
@@ -74,7 +70,8 @@ class _BloggerConverter(MarkdownConverter):
 
     def _raw(self, el: Tag) -> str:
         """Park ``el`` as a raw HTML block and return its placeholder paragraph."""
-        markup = str(el)
+        # A jump break inside kept HTML cannot split the post: it stays inert.
+        markup = str(el).replace(_MORE_TOKEN, MORE)
         if el.name not in _BLOCK_TAGS:
             markup = f"<div>{markup}</div>"
         self.raw_blocks.append(markup)
@@ -103,6 +100,12 @@ class _BloggerConverter(MarkdownConverter):
         if meaningful_style(el.get("style")) or el.get("align") not in (None, "left"):
             return self._raw(el)
         return super().convert_div(el, text, parent_tags)
+
+    def convert_p(self, el, text, parent_tags):
+        """Keep centred or coloured paragraphs as HTML."""
+        if meaningful_style(el.get("style")) or el.get("align") not in (None, "left"):
+            return self._raw(el)
+        return super().convert_p(el, text, parent_tags)
 
     def _inline(self, el: Tag, text: str) -> str:
         """Wrap converted text in the element's own tag, attributes kept."""
