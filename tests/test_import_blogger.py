@@ -291,3 +291,51 @@ def test_slug_the_engine_refuses_gets_a_clean_one_and_an_alias(app, client, tmp_
     old = client.get("/2011/11/lac%20Taihu+photo.html")
     assert old.status_code == 301
     assert old.headers["Location"].endswith("/2011/11/lac-taihu-photo.html")
+
+
+BACKUP_WITH_REPLIES = """<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns='http://www.w3.org/2005/Atom' xmlns:thr='http://purl.org/syndication/thread/1.0'>
+<id>tag:blogger.com,1999:blog-9.archive</id>
+<author><name>Claire</name><uri>https://www.blogger.com/profile/1</uri></author>
+<entry><id>tag:blogger.com,1999:blog-9.post-100</id>
+<published>2013-02-03T10:00:00.000+01:00</published>
+<category scheme='http://schemas.google.com/g/2005#kind'
+ term='http://schemas.google.com/blogger/2008/kind#post'/>
+<category scheme='http://www.blogger.com/atom/ns#' term='hiver'/>
+<title type='text'>Neige</title><content type='html'>Il neige.</content>
+<link rel='alternate' type='text/html' href='http://x.blogspot.com/2013/02/neige.html'/>
+<author><name>Claire</name><uri>https://www.blogger.com/profile/1</uri></author>
+</entry>
+<entry><id>tag:blogger.com,1999:blog-9.post-501</id>
+<published>2013-02-04T10:00:00.000+01:00</published>
+<category scheme='http://schemas.google.com/g/2005#kind'
+ term='http://schemas.google.com/blogger/2008/kind#comment'/>
+<content type='html'>Belle neige</content>
+<author><name>Anonymous</name></author>
+<thr:in-reply-to ref='tag:blogger.com,1999:blog-9.post-100'/>
+</entry>
+<entry><id>tag:blogger.com,1999:blog-9.post-502</id>
+<published>2013-02-05T10:00:00.000+01:00</published>
+<category scheme='http://schemas.google.com/g/2005#kind'
+ term='http://schemas.google.com/blogger/2008/kind#comment'/>
+<content type='html'>Merci !</content>
+<link rel='related' type='application/atom+xml'
+ href='https://www.blogger.com/feeds/9/100/comments/default/501'/>
+<author><name>Claire</name><uri>https://www.blogger.com/profile/1</uri></author>
+<thr:in-reply-to ref='tag:blogger.com,1999:blog-9.post-100'/>
+</entry>
+</feed>
+"""
+
+
+def test_backup_replies_hang_on_their_parent_and_the_author_is_known(app, tmp_path):
+    """In the old format a `related` link threads a reply; the author is known."""
+    export = tmp_path / "blog-02-05-2013.xml"
+    export.write_text(BACKUP_WITH_REPLIES, encoding="utf-8")
+    result = run_import(app, export)
+    assert result.exit_code == 0, result.output
+    rows = by_blogger_id(app)
+    assert rows["502"].parent_id == rows["501"].id
+    assert rows["502"].is_author and not rows["501"].is_author
+    assert rows["501"].author == "Anonyme"
+    assert {r.post_url for r in rows.values()} == {"/2013/02/neige.html"}
