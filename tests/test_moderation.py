@@ -1,0 +1,250 @@
+"""The moderation queue: login, access, tabs, actions, open-redirect defences."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from app.comments.models import Comment, CommentStatus
+from app.extensions import db
+from app.moderation import accounts
+from app.moderation.safety import safe_next
+
+GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
+PASSWORD = "un mot de passe"
+
+
+def text(response) -> str:
+    """Return a response body as text."""
+    return response.get_data(as_text=True)
+
+
+def add(app, **fields) -> int:
+    """Store a comment directly and return its id."""
+    values = {"post_url": GUITARISTE, "author": "Anne", "body": "Salut"}
+    values.update(fields)
+    with app.app_context():
+        comment = Comment(**values)
+        db.session.add(comment)
+        db.session.commit()
+        return comment.id
+
+
+def status_of(app, comment_id: int) -> CommentStatus:
+    """Return the stored state of a comment."""
+    with app.app_context():
+        return db.session.get(Comment, comment_id).status
+
+
+@pytest.fixture
+def moderator(app) -> str:
+    """Create the moderator account ``marie``."""
+    with app.app_context():
+        accounts.create("marie", PASSWORD)
+    return "marie"
+
+
+def login(client, next_url: str | None = None, password: str = PASSWORD):
+    """Log in as marie."""
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    data = {"username": "marie", "password": password}
+    if next_url:
+        data["next"] = next_url
+    return client.post(url, data=data)
+
+
+@pytest.mark.parametrize("path", ["/moderation/", "/moderation/?tab=spam"])
+def test_queue_without_login_redirects_to_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_actions_without_login_change_nothing(app, client):
+    comment = add(app)
+    response = client.post("/moderation/", data={"ids": comment, "action": "approve"})
+    assert response.status_code == 302
+    assert status_of(app, comment) == CommentStatus.PENDING
+
+
+def test_login_page_has_french_fields(client):
+    page = text(client.get("/login"))
+    assert 'name="username"' in page and 'autocomplete="username"' in page
+    assert 'name="password"' in page and 'type="password"' in page
+    assert "Se connecter" in page
+
+
+def test_wrong_password_is_refused(client, moderator):
+    response = login(client, password="pas le bon")
+    assert response.status_code == 401
+    assert "Identifiant ou mot de passe incorrect." in text(response)
+    assert client.get("/moderation/").status_code == 302
+
+
+def test_login_then_queue_shows_pending_comments(app, client, moderator):
+    add(
+        app,
+        author="Paul",
+        email="paul@example.org",
+        website="https://paul.example",
+        ip="192.0.2.7",
+        body="Premier <b>avis</b>",
+    )
+    response = login(client)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/moderation/"
+    page = text(client.get("/moderation/"))
+    for expected in (
+        "Paul",
+        "paul@example.org",
+        "https://paul.example",
+        "192.0.2.7",
+        "Premier <b>avis</b>",
+        "Un guitariste, des humains et le numérique",
+        f'href="{GUITARISTE}"',
+    ):
+        assert expected in page
+    assert re.search(r"En attente\s*<span class=\"tab-count\">\(1\)</span>", page)
+    assert re.search(r"Publiés\s*<span class=\"tab-count\">\(0\)</span>", page)
+    assert "Spam" in page and "Supprimés" in page
+
+
+def test_next_inside_the_site_is_followed(client, moderator):
+    response = login(client, next_url="/moderation/?tab=spam")
+    assert response.headers["Location"] == "/moderation/?tab=spam"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        "/%0a/evil.example",
+        " //evil.example",
+        "/\t/evil.example",
+    ],
+)
+def test_next_outside_the_site_is_ignored(client, moderator, target):
+    response = login(client, next_url=target)
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location.startswith("/") and not location.startswith(("//", "/\\"))
+    assert "\\" not in location and "\t" not in location
+    assert urlsplit(location).netloc == ""
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/2011/10/x.html", "/2011/10/x.html"),
+        ("//evil", "/d"),
+        ("https://evil", "/d"),
+        ("/\\evil", "/d"),
+        ("/ok\x00", "/d"),
+        ("", "/d"),
+        (None, "/d"),
+    ],
+)
+def test_safe_next(target, expected):
+    assert safe_next(target, "/d") == expected
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ("approve", CommentStatus.APPROVED),
+        ("delete", CommentStatus.DELETED),
+        ("spam", CommentStatus.SPAM),
+    ],
+)
+def test_one_button_per_comment(app, client, moderator, action, expected):
+    comment = add(app)
+    login(client)
+    page = text(client.get("/moderation/"))
+    for label in ("Publier", "Supprimer", "Spam"):
+        assert f">{label}</button>" in page
+    response = client.post(
+        "/moderation/", data={"ids": comment, "action": action, "tab": "pending"}
+    )
+    assert response.status_code == 303
+    assert status_of(app, comment) == expected
+    assert "1 commentaire" in text(client.get(response.headers["Location"]))
+
+
+def test_bulk_action_on_a_selection(app, client, moderator):
+    first, second, third = add(app, body="a"), add(app, body="b"), add(app, body="c")
+    login(client)
+    page = text(client.get("/moderation/"))
+    assert 'form="bulk"' in page and 'type="checkbox"' in page
+    client.post("/moderation/", data={"ids": [first, third], "action": "approve"})
+    assert status_of(app, first) == CommentStatus.APPROVED
+    assert status_of(app, second) == CommentStatus.PENDING
+    assert status_of(app, third) == CommentStatus.APPROVED
+    page = text(client.get("/moderation/?tab=approved"))
+    assert re.search(r"Publiés\s*<span class=\"tab-count\">\(2\)</span>", page)
+
+
+def test_unknown_action_changes_nothing(app, client, moderator):
+    comment = add(app)
+    login(client)
+    client.post("/moderation/", data={"ids": comment, "action": "drop"})
+    assert status_of(app, comment) == CommentStatus.PENDING
+
+
+def test_actions_need_a_csrf_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        accounts.create("marie", PASSWORD)
+    comment = add(app)
+    client = app.test_client()
+    page = text(client.get("/login"))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    response = client.post(
+        "/login", data={"username": "marie", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 303
+    response = client.post("/moderation/", data={"ids": comment, "action": "approve"})
+    assert response.status_code == 400
+    assert status_of(app, comment) == CommentStatus.PENDING
+    page = text(client.get("/moderation/"))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    client.post(
+        "/moderation/", data={"ids": comment, "action": "approve", "csrf_token": token}
+    )
+    assert status_of(app, comment) == CommentStatus.APPROVED
+
+
+def test_logout_is_a_post(client, moderator):
+    login(client)
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 303
+    assert client.get("/moderation/").status_code == 302
+
+
+def test_login_attempts_are_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    codes = [
+        client.post("/login", data={"username": "x", "password": "y"}).status_code
+        for _ in range(11)
+    ]
+    assert codes[:10] == [401] * 10
+    assert codes[10] == 429
+
+
+def test_dashboard_lists_post_files_that_failed(make_app, posts_dir):
+    (posts_dir / "casse.md").write_text("---\ntitle: [oops\n---\nx\n", encoding="utf-8")
+    app = make_app()
+    with app.app_context():
+        accounts.create("marie", PASSWORD)
+    client = app.test_client()
+    login(client)
+    page = text(client.get("/moderation/"))
+    assert "casse.md" in page
+    assert "pas pu être lu" in page
