@@ -5,11 +5,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The W3C Nu Html Checker (vnu-jar) and axe-core come from npm.
+NODE_STAMP := node_modules/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: install run test lint format translations db bench clean
+.PHONY: install run test lint format translations db bench clean web-checks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +19,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP) translations
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime; the
+# tests use the machine's own java (and skip without it). Without npm the
+# HTML validity and accessibility tests skip too, saying why.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --silent --no-audit --no-fund --ignore-scripts && touch $(NODE_STAMP); \
+	else \
+		echo "npm not found: HTML validity and accessibility checks will be skipped"; \
+	fi
+
+install: $(STAMP) $(NODE_STAMP) translations
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
@@ -34,6 +46,12 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
+# The web's own checkers alone: Nu Html Checker, axe-core, feeds, headers, phones.
+web-checks: install
+	$(BIN)/pytest -q tests/test_html_validity.py tests/test_accessibility.py \
+		tests/test_feed_conformance.py tests/test_security_headers.py \
+		tests/test_error_pages.py tests/test_screenshots.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -47,4 +65,4 @@ bench: install
 	$(BIN)/python bench/bench_http.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules screenshots

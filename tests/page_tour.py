@@ -1,0 +1,119 @@
+"""The tour of page types that the validity, accessibility and screenshot tests take.
+
+A blog seeded with what a reader and a moderator see on a lived-in site: an
+approved comment with a reply on a post, comments waiting in the queue, and a
+moderator account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Flask
+
+from app.comments.models import Comment, CommentStatus, Moderator
+from app.extensions import db
+
+POST_URL = "/2011/10/un-guitariste-des-humains-et-le.html"
+MODERATOR = ("marie", "un mot de passe solide")
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One page of the tour: a name for reports and file names, and its address."""
+
+    name: str
+    path: str
+    status: int = 200
+    moderator: bool = False
+
+
+# Every page type a reader or a moderator can reach, each once.
+TOUR = (
+    Stop("home", "/"),
+    Stop("post", POST_URL),
+    Stop("year", "/2011/"),
+    Stop("month", "/2011/10/"),
+    Stop("label", "/search/label/num%C3%A9rique"),
+    Stop("search", "/search?q=guitariste"),
+    Stop("search-none", "/search?q=introuvablexyz"),
+    Stop("page", "/p/a-propos.html"),
+    Stop("not-found", "/2011/10/nulle-part.html", status=404),
+    Stop("login", "/login"),
+    Stop("moderation", "/moderation/", moderator=True),
+    Stop("moderation-approved", "/moderation/?tab=approved", moderator=True),
+)
+
+
+def seed(app: Flask) -> None:
+    """Store a moderator, an approved comment with a reply, and pending ones."""
+    when = datetime(2011, 10, 4, 8, 30, tzinfo=UTC)
+    with app.app_context():
+        moderator = Moderator(username=MODERATOR[0])
+        moderator.set_password(MODERATOR[1])
+        first = Comment(
+            post_url=POST_URL,
+            author="Lucie",
+            website="https://lucie.example",
+            email="lucie@example.org",
+            body="Très juste, <b>merci</b> pour ce billet.\nÀ bientôt !",
+            created=when,
+            status=CommentStatus.APPROVED,
+            ip="192.0.2.10",
+        )
+        db.session.add_all([moderator, first])
+        db.session.flush()
+        reply = Comment(
+            post_url=POST_URL,
+            parent_id=first.id,
+            author="Jean Testeur",
+            body="Merci Lucie !",
+            created=when.replace(hour=9),
+            status=CommentStatus.APPROVED,
+            is_author=True,
+        )
+        waiting = [
+            Comment(
+                post_url=POST_URL,
+                author=f"Lecteur {n}",
+                email=f"lecteur{n}@example.org",
+                website="https://lecteur.example" if n == 1 else None,
+                body=f"Un avis en attente numéro {n}, avec un <a href="
+                f'"https://example.org/{n}">lien</a>.',
+                created=when.replace(day=5 + n),
+                status=CommentStatus.PENDING,
+                ip="198.51.100.7",
+                user_agent="Mozilla/5.0",
+            )
+            for n in (1, 2)
+        ]
+        db.session.add_all([reply, *waiting])
+        db.session.commit()
+
+
+def log_in(client) -> None:
+    """Log the test client in as the seeded moderator."""
+    response = client.post(
+        "/login", data={"username": MODERATOR[0], "password": MODERATOR[1]}
+    )
+    assert response.status_code == 303, response.status_code
+
+
+def visit(app: Flask):
+    """Yield each stop of the tour with its response, as a reader or a moderator.
+
+    The blog must have been seeded. A post whose comment form came back with
+    errors is visited too, as the stop ``post-invalid``.
+    """
+    reader = app.test_client()
+    moderator = app.test_client()
+    log_in(moderator)
+    for stop in TOUR:
+        client = moderator if stop.moderator else reader
+        yield stop, client.get(stop.path)
+    invalid = Stop("post-invalid", POST_URL, status=422)
+    response = reader.post(
+        POST_URL, data={"author": "", "email": "pas-une-adresse", "body": ""}
+    )
+    yield invalid, response

@@ -1,0 +1,107 @@
+"""Error pages speak French, keep the site's layout and never show a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from flask import abort
+from lxml import html
+
+
+def assert_french_page_with_layout(response, code: int, title: str) -> None:
+    """Check the status, the French title and the site's header and sidebar."""
+    assert response.status_code == code
+    assert response.mimetype == "text/html"
+    tree = html.fromstring(response.data)
+    assert tree.get("lang") == "fr"
+    assert tree.findtext(".//h1").strip() == title
+    assert title in tree.findtext(".//title")
+    assert tree.find(".//header") is not None, "no site header"
+    assert tree.find(".//main") is not None, "no main landmark"
+    assert tree.find(".//aside") is not None, "no sidebar"
+    assert tree.xpath("//a[@href='/']"), "no way back home"
+    # The security headers are on error pages too.
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_unknown_address_gives_a_french_404_with_the_layout(client):
+    response = client.get("/2011/10/nulle-part.html")
+    assert_french_page_with_layout(response, 404, "Page introuvable")
+    assert "n'existe pas" in response.get_data(as_text=True).replace("’", "'")
+
+
+def test_draft_gives_the_same_404_as_a_missing_page(client):
+    response = client.get("/2012/03/brouillon-secret.html")
+    assert_french_page_with_layout(response, 404, "Page introuvable")
+
+
+def test_form_without_csrf_token_gives_a_french_400(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    response = client.post("/login", data={"username": "x", "password": "y"})
+    assert_french_page_with_layout(response, 400, "Requête incorrecte")
+    assert "rechargez la page" in response.get_data(as_text=True)
+
+
+def test_comment_without_csrf_token_keeps_the_reader_text(make_app):
+    """The comment form checks its token itself so the reader loses nothing."""
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    response = client.post(
+        "/2011/10/un-guitariste-des-humains-et-le.html",
+        data={"author": "Lucie", "body": "Mon long commentaire"},
+    )
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Mon long commentaire" in text
+    assert "La page a expiré" in text
+
+
+def test_forbidden_page_is_french(make_app):
+    app = make_app()
+    app.add_url_rule("/interdit", "interdit", lambda: abort(403))
+    response = app.test_client().get("/interdit")
+    assert_french_page_with_layout(response, 403, "Accès refusé")
+
+
+def test_too_many_login_attempts_give_a_french_429(make_app):
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    for _ in range(10):
+        answer = client.post("/login", data={"username": "x", "password": "y"})
+        assert answer.status_code == 401
+    response = client.post("/login", data={"username": "x", "password": "y"})
+    assert_french_page_with_layout(response, 429, "Trop de requêtes")
+    assert "Patientez" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def broken_app(make_app):
+    """Return an app, not in testing mode, with a route that fails like a bug."""
+    # Built during set-up: Alembic's logging set-up, run by the migration,
+    # replaces the root handlers, caplog's among them.
+    app = make_app(TESTING=False)
+
+    def broken():
+        """Fail like a bug would."""
+        raise RuntimeError("détail interne secret")
+
+    app.add_url_rule("/casse", "casse", broken)
+    return app
+
+
+def test_server_error_logs_the_traceback_and_shows_none(
+    broken_app, caplog, monkeypatch
+):
+    # Alembic's fileConfig disables loggers that existed before it ran; gunicorn
+    # never migrates in-process, so undo that here only.
+    monkeypatch.setattr(broken_app.logger, "disabled", False)
+    with caplog.at_level(logging.ERROR):
+        response = broken_app.test_client().get("/casse")
+    assert_french_page_with_layout(response, 500, "Erreur du serveur")
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text
+    assert "détail interne secret" not in text
+    assert "RuntimeError" not in text
+    logged = [r for r in caplog.records if r.exc_info]
+    assert logged, "the exception was not logged"
+    assert "détail interne secret" in caplog.text
+    assert "Traceback" in caplog.text
