@@ -1,0 +1,134 @@
+"""A moderator hears about each pending comment: by email, or in the log."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+
+GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
+
+
+class Sink:
+    """An SMTP handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        """Start with an empty mailbox."""
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        """Keep the message and accept it."""
+        self.messages.append(envelope)
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def comments_log(caplog):
+    """Return a function that captures the comments logger after an app is made."""
+    logger = logging.getLogger("carnet.comments")
+
+    def enable():
+        """Undo what Alembic's fileConfig did to logging during the migrations."""
+        # migrations/env.py calls logging.config.fileConfig, which disables the
+        # loggers created before it and drops pytest's handler from the root.
+        logger.disabled = False
+        logger.addHandler(caplog.handler)
+
+    yield enable
+    logger.removeHandler(caplog.handler)
+
+
+@pytest.fixture
+def smtp_sink():
+    """Run a local SMTP server that stores what it gets."""
+    sink = Sink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
+
+
+def test_pending_comment_emails_the_moderator_with_a_queue_link(make_app, smtp_sink):
+    sink, port = smtp_sink
+    app = make_app(
+        settings={
+            "site": {"base_url": "https://carnet.example"},
+            "mail": {
+                "smtp_host": "127.0.0.1",
+                "smtp_port": port,
+                "sender": "blog@carnet.example",
+                "moderator_email": "modo@carnet.example",
+            },
+        }
+    )
+    response = app.test_client().post(
+        GUITARISTE, data={"author": "Zoé", "body": "Un avis à valider"}
+    )
+    assert response.status_code == 303
+    [envelope] = sink.messages
+    assert envelope.rcpt_tos == ["modo@carnet.example"]
+    message = message_from_bytes(envelope.content, policy=default)
+    body = message.get_content()
+    assert "Un guitariste" in message["Subject"]
+    assert "https://carnet.example/moderation/" in body
+    assert "Un avis à valider" in body and "Zoé" in body
+
+
+def test_approved_comment_sends_no_email(make_app, smtp_sink):
+    sink, port = smtp_sink
+    app = make_app(
+        settings={
+            "comments": {"moderation": "never"},
+            "mail": {
+                "smtp_host": "127.0.0.1",
+                "smtp_port": port,
+                "moderator_email": "modo@carnet.example",
+            },
+        }
+    )
+    app.test_client().post(GUITARISTE, data={"author": "Zoé", "body": "Direct"})
+    assert sink.messages == []
+
+
+def test_without_mail_a_log_line_names_the_queue(app, caplog, comments_log):
+    comments_log()
+    with caplog.at_level(logging.INFO, logger="carnet.comments"):
+        app.test_client().post(GUITARISTE, data={"author": "Zoé", "body": "Log"})
+    assert any(
+        "awaits moderation" in r.getMessage() and "/moderation/" in r.getMessage()
+        for r in caplog.records
+    )
+
+
+def test_unreachable_mail_server_keeps_the_comment(make_app, caplog, comments_log):
+    app = make_app(
+        settings={
+            "mail": {
+                "smtp_host": "127.0.0.1",
+                "smtp_port": free_port(),
+                "moderator_email": "modo@carnet.example",
+            },
+        }
+    )
+    comments_log()
+    with caplog.at_level(logging.WARNING, logger="carnet.comments"):
+        response = app.test_client().post(
+            GUITARISTE, data={"author": "Zoé", "body": "Malgré tout"}
+        )
+    assert response.status_code == 303
+    assert any("could not email" in r.getMessage() for r in caplog.records)
+    assert "1\t" in app.test_cli_runner().invoke(args=["comments", "list"]).output
