@@ -61,7 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.login_manager.init_app(app)
     templating.init_app(app)
 
-    from app import blog, comments, importers, moderation, security
+    from app import blog, comments, importers, moderation, pagecache, security
 
     comments.init_app(app)
     moderation.init_app(app)
@@ -69,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     importers.init_app(app)
     cli.init_app(app)
     security.init_app(app)
+    pagecache.init_app(app)
 
     if settings.site.trusted_proxies:
         n = settings.site.trusted_proxies
