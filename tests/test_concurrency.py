@@ -1,0 +1,157 @@
+"""80 comments posted at once to 4 gunicorn workers on SQLite: every one stored."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+requests = pytest.importorskip("requests")
+
+ROOT = Path(__file__).resolve().parent.parent
+GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
+READERS = 16
+COMMENTS_EACH = 5
+SETTINGS = """
+[comments]
+moderation = "never"
+rate_limit = "10000/minute"
+"""
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(
+    base: str, process: subprocess.Popen, log: Path, seconds: float = 90
+) -> None:
+    """Poll the server until it answers, or fail with its output."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited: {log.read_text()}")
+        try:
+            requests.get(base + "/", timeout=10)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    pytest.fail("gunicorn did not start in time")
+
+
+@pytest.fixture
+def gunicorn(tmp_path: Path):
+    """Start 4 gunicorn workers on a fresh SQLite database; yield (base URL, env)."""
+    shutil.copytree(ROOT / "tests" / "posts", tmp_path / "posts")
+    (tmp_path / "blog.toml").write_text(SETTINGS, encoding="utf-8")
+    env = {
+        **os.environ,
+        "BLOG_POSTS_DIR": str(tmp_path / "posts"),
+        "BLOG_DATABASE_URL": f"sqlite:///{tmp_path / 'blog.db'}",
+        "BLOG_SECRET_KEY": "concurrency-test",
+        "BLOG_SETTINGS": str(tmp_path / "blog.toml"),
+        "BLOG_RATELIMIT_STORAGE_URL": "memory://",
+    }
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [str(bin_dir / "flask"), "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                str(bin_dir / "gunicorn"),
+                "-w",
+                "4",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "60",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, process, log)
+        yield base, env
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def reader(base: str, number: int) -> list[int]:
+    """Fetch the form once for a CSRF token, then post several comments."""
+    session = requests.Session()
+    page = session.get(base + GUITARISTE, timeout=30).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    codes = []
+    for count in range(COMMENTS_EACH):
+        response = session.post(
+            base + GUITARISTE,
+            data={
+                "csrf_token": token,
+                "author": f"Lecteur {number}",
+                "body": f"Commentaire {count} du lecteur {number}",
+            },
+            allow_redirects=False,
+            timeout=60,
+        )
+        codes.append(response.status_code)
+    return codes
+
+
+@pytest.mark.slow
+def test_80_concurrent_comments_to_4_workers_are_all_stored(gunicorn):
+    base, env = gunicorn
+    with ThreadPoolExecutor(max_workers=READERS) as pool:
+        results = list(pool.map(lambda n: reader(base, n), range(READERS)))
+    codes = [code for codes in results for code in codes]
+    assert codes == [303] * (READERS * COMMENTS_EACH)
+
+    listing = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "flask"),
+            "--app",
+            "wsgi",
+            "comments",
+            "list",
+            "--status",
+            "approved",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = listing.stdout.splitlines()
+    assert len(lines) == READERS * COMMENTS_EACH
+    page = requests.get(base + GUITARISTE, timeout=30).text
+    assert "80 commentaires:" in page
