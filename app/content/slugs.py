@@ -16,7 +16,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _WORDS = re.compile(r"\w+")
 # Ligatures that Unicode decomposition leaves alone but French readers type
 # without thinking: "oeuvre" must find "œuvre".
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "Œ": "oe", "Æ": "ae"})
+_LIGATURES = (("œ", "oe"), ("æ", "ae"), ("Œ", "oe"), ("Æ", "ae"))
 # Combining diacritical marks left by NFKD decomposition (a regex is far
 # faster than a per-character loop on 10,000 bodies).
 _MARKS = re.compile("[\u0300-\u036f]+")
@@ -42,7 +42,10 @@ def fold(text: str) -> str:
     """Return text case-folded and stripped of accents, for comparisons."""
     if text.isascii():
         return text.casefold()
-    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    for ligature, letters in _LIGATURES:  # str.replace: far faster than translate
+        if ligature in text:
+            text = text.replace(ligature, letters)
+    text = unicodedata.normalize("NFKD", text)
     return _MARKS.sub("", text).casefold()
 
 
