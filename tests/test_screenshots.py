@@ -1,0 +1,73 @@
+"""A phone and a desktop: screenshots for people to look at, no sideways scrolling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from page_tour import MODERATOR, POST_URL, TOUR, seed
+
+pytestmark = pytest.mark.browser
+
+# Gitignored; the README points here. Each run overwrites the previous pictures.
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+PICTURED = {"home": "/", "post": POST_URL, "moderation": "/moderation/"}
+
+OVERFLOW = """() => ({
+    scroll: document.documentElement.scrollWidth,
+    inner: window.innerWidth,
+    wide: Array.from(document.querySelectorAll('body *'))
+        .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 5).map(el => el.tagName + '.' + el.className)
+})"""
+
+
+def logged_in_context(browser, base_url: str, viewport: dict):
+    """Open a browser context of the given size with the moderator logged in."""
+    context = browser.new_context(
+        locale="fr-FR", viewport=viewport, device_scale_factor=1
+    )
+    page = context.new_page()
+    page.goto(base_url + "/login")
+    page.locator("input[name=username]").fill(MODERATOR[0])
+    page.locator("input[name=password]").fill(MODERATOR[1])
+    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    page.wait_for_url("**/moderation/**")
+    return context, page
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_screenshots_of_home_post_and_moderation(app, live_server, browser, size):
+    seed(app)
+    viewport = PHONE if size == "phone" else DESKTOP
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context, page = logged_in_context(browser, live_server, viewport)
+    try:
+        for name, path in PICTURED.items():
+            page.goto(live_server + path)
+            target = SCREENSHOTS / f"{name}-{viewport['width']}.png"
+            page.screenshot(path=str(target), full_page=True)
+            assert target.stat().st_size > 0
+    finally:
+        context.close()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(app, live_server, browser):
+    seed(app)
+    context, page = logged_in_context(browser, live_server, PHONE)
+    reader = browser.new_context(locale="fr-FR", viewport=PHONE)
+    try:
+        reader_page = reader.new_page()
+        overflowing = []
+        for stop in TOUR:
+            tab = page if stop.moderator else reader_page
+            tab.goto(live_server + stop.path)
+            sizes = tab.evaluate(OVERFLOW)
+            if sizes["scroll"] > sizes["inner"]:
+                overflowing.append(f"{stop.path}: {sizes}")
+        assert not overflowing, "pages wider than a phone:\n" + "\n".join(overflowing)
+    finally:
+        reader.close()
+        context.close()
