@@ -250,3 +250,28 @@ def test_html_render_is_kept_while_the_file_is_unchanged(posts, clock):
     index.refresh()
     assert index.by_url("/2011/10/un.html") is first
     assert first.html is html
+
+
+def test_unexpected_read_failure_is_reported_not_raised(posts, clock, monkeypatch):
+    write(posts, "ok.md", "Bon")
+    write(posts, "boom.md", "Boum")
+    real = index_module.read_post
+
+    def failing(path, posts_dir, tz):
+        if path.name == "boom.md":
+            raise RecursionError("trop profond")
+        return real(path, posts_dir, tz)
+
+    monkeypatch.setattr(index_module, "read_post", failing)
+    index = make(posts, clock)
+    assert [p.title for p in index.visible()] == ["Bon"]
+    assert "trop profond" in str(index.problems[0])
+
+
+def test_old_blogger_post_number_finds_the_post(posts, clock):
+    write(posts, "a.md", "Importé", blogger_id="tag:blogger.com,1999:blog-1.post-4242")
+    index = make(posts, clock)
+    post = index.by_post_id("4242")
+    assert post.title == "Importé"
+    assert index.by_post_id(post.post_id) is post
+    assert "importe" in post.search_text

@@ -257,7 +257,8 @@ class PostIndex:
         scan_interval: float = 1.0,
     ) -> None:
         """Index the folder now (cold build); later refreshes re-read changes only."""
-        self.posts_dir = Path(posts_dir)
+        # Absolute, so that error messages can name "posts/x.md" reliably.
+        self.posts_dir = Path(posts_dir).absolute()
         self.tz = tz
         self.scan_interval = scan_interval
         self._clock = clock or _utc_now
@@ -352,10 +353,14 @@ class PostIndex:
                 value: Post | PostError = read_post(Path(path), self.posts_dir, self.tz)
             except PostReadError as exc:
                 value = exc.error
-                log.warning("%s", value)  # once per file version: read once
-            except OSError:
+            except FileNotFoundError:
                 entries.pop(path, None)  # vanished meanwhile: next scan decides
                 continue
+            except Exception as exc:  # noqa: BLE001 - one file never stops the site
+                reason = f"cannot be read: {exc.__class__.__name__}: {exc}"
+                value = PostError(Path(path), None, reason, root=self.posts_dir.parent)
+            if isinstance(value, PostError):
+                log.warning("%s", value)  # once per file version: read once
             entries[path] = (found[path], value)
             after[path] = value
         self._update_postings(before, after)
