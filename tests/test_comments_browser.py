@@ -1,0 +1,73 @@
+"""In real Chromium: a reader comments, the moderator publishes, the count shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.moderation import accounts
+
+pytestmark = pytest.mark.browser
+
+GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
+
+
+def test_reader_comment_is_approved_in_the_queue_and_counted(app, live_server, page):
+    with app.app_context():
+        accounts.create("marie", "un mot de passe")
+
+    page.goto(live_server + GUITARISTE)
+    assert page.get_by_text("Aucun commentaire:").is_visible()
+    # The honeypot is in the DOM but a human never sees it.
+    trap = page.locator("#homepage").bounding_box()
+    assert trap is None or trap["x"] + trap["width"] <= 0
+    page.get_by_label("Votre nom").fill("Zoé")
+    page.get_by_label("Votre commentaire").fill(
+        "Très juste !\n<script>document.title='pwned'</script><b>Bravo</b>"
+    )
+    page.get_by_role("button", name="Publier").click()
+    page.wait_for_url(f"**{GUITARISTE}#comments")
+    assert page.get_by_text(
+        "Votre commentaire sera visible après validation."
+    ).is_visible()
+    assert page.get_by_text("Aucun commentaire:").is_visible()
+
+    page.goto(live_server + "/moderation/")
+    page.wait_for_url("**/login?next=*")
+    page.get_by_label("Identifiant").fill("marie")
+    page.get_by_label("Mot de passe").fill("un mot de passe")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/moderation/")
+    item = page.locator(".moderation-item").first
+    assert "Zoé" in item.inner_text()
+    assert "En attente (1)" in page.locator(".moderation-tabs").inner_text()
+    item.get_by_role("button", name="Publier").click()
+    page.wait_for_url("**/moderation/?tab=pending")
+    assert "Publiés (1)" in page.locator(".moderation-tabs").inner_text()
+
+    page.goto(live_server + GUITARISTE)
+    assert page.get_by_text("1 commentaire:").is_visible()
+    comment = page.locator(".comment-list article.comment").first
+    assert comment.locator("b").inner_text() == "Bravo"
+    assert "<script>" in comment.inner_text()  # shown as text, never run
+    assert page.title() != "pwned"
+
+    # Répondre works without JavaScript and nests the reply.
+    comment.get_by_role("link", name="Répondre").click()
+    assert "Réponse à Zoé." in page.locator("#comment-form").inner_text()
+    page.get_by_label("Votre nom").fill("Jean Testeur")
+    page.get_by_label("Votre commentaire").fill("Merci Zoé")
+    page.get_by_role("button", name="Publier").click()
+    # A logged-in moderator's reply is published at once, at its anchor.
+    page.wait_for_url("**#c2")
+    assert page.get_by_text("2 commentaires:").is_visible()
+    assert "Merci Zoé" in comment.locator(".comment-replies").inner_text()
+
+
+def test_invalid_comment_keeps_the_readers_text(live_server, page):
+    page.goto(live_server + GUITARISTE)
+    long_text = "Un très long commentaire. " * 200
+    page.get_by_label("Votre commentaire").fill(long_text)
+    page.get_by_role("button", name="Publier").click()
+    assert page.get_by_text("Indiquez votre nom.").is_visible()
+    assert page.get_by_label("Votre commentaire").input_value() == long_text.strip("\n")
+    assert page.get_by_label("Votre nom").get_attribute("aria-invalid") == "true"
