@@ -275,3 +275,14 @@ def test_old_blogger_post_number_finds_the_post(posts, clock):
     assert post.title == "Importé"
     assert index.by_post_id(post.post_id) is post
     assert "importe" in post.search_text
+
+
+def test_readers_do_not_wait_for_a_scan_in_progress(posts, clock):
+    write(posts, "a.md", "Premier", "2011-01-01 10:00")
+    index = make(posts, clock)
+    write(posts, "b.md", "Second", "2011-02-01 10:00")
+    with index._lock:  # as if another thread were scanning right now
+        index.refresh()  # returns at once instead of blocking
+        assert [p.title for p in index.visible()] == ["Premier"]
+    index.refresh()
+    assert [p.title for p in index.visible()] == ["Second", "Premier"]
