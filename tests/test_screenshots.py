@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from page_tour import MODERATOR, POST_URL, TOUR, seed
+from page_tour import MODERATOR, POST_URL, TOUR, Stop, seed
 
 pytestmark = pytest.mark.browser
 
@@ -54,16 +54,44 @@ def test_screenshots_of_home_post_and_moderation(app, live_server, browser, size
         context.close()
 
 
-def test_no_page_scrolls_sideways_on_a_phone(app, live_server, browser):
+# What real posts hold that could push a phone's page sideways.
+WIDE_CELLS = [f"colonne-large-{n}" for n in range(1, 9)]
+WIDE_POST = "\n".join(
+    [
+        "---",
+        "title: Un article très large",
+        "date: 2012-03-10 10:00",
+        "---",
+        "Une adresse sans espace : https://example.org/" + "chemin-long/" * 8,
+        "",
+        '<img src="/static/absente.png" width="1600" height="900" alt="Image">',
+        "",
+        '<iframe src="https://video.example/embed/1" width="960" height="540"'
+        ' title="Vidéo"></iframe>',
+        "",
+        "| " + " | ".join("abcdefgh") + " |",
+        "|" + "---|" * 8,
+        "| " + " | ".join(WIDE_CELLS) + " |",
+        "",
+        "    une_ligne_de_code_vraiment_tres_longue = " + '"' + "x" * 60 + '"',
+        "",
+    ]
+)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(app, live_server, browser, posts_dir):
     seed(app)
+    (posts_dir / "2012-large.md").write_text(WIDE_POST, encoding="utf-8")
     context, page = logged_in_context(browser, live_server, PHONE)
     reader = browser.new_context(locale="fr-FR", viewport=PHONE)
     try:
         reader_page = reader.new_page()
         overflowing = []
-        for stop in TOUR:
+        wide = Stop("wide", "/2012/03/un-article-tres-large.html")
+        for stop in (*TOUR, wide):
             tab = page if stop.moderator else reader_page
-            tab.goto(live_server + stop.path)
+            response = tab.goto(live_server + stop.path)
+            assert response.status == stop.status, stop.path
             sizes = tab.evaluate(OVERFLOW)
             if sizes["scroll"] > sizes["inner"]:
                 overflowing.append(f"{stop.path}: {sizes}")
