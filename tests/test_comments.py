@@ -204,7 +204,7 @@ def test_honeypot_comment_is_silently_spam(app, client):
 def test_honeypot_is_hidden_from_humans_but_not_a_hidden_input(client):
     page = text(client.get(GUITARISTE))
     trap = re.search(
-        r'<p class="form-field form-field--trap"[^>]*>.*?</p>', page, re.S
+        r'<div class="form-field form-field--trap"[^>]*>.*?</div>', page, re.S
     )[0]
     assert 'aria-hidden="true"' in trap
     assert 'tabindex="-1"' in trap and 'autocomplete="off"' in trap
