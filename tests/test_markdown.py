@@ -104,3 +104,9 @@ def test_renderer_is_safe_across_threads():
     assert sorted(results) == list(range(8))
     # A fresh conversion carries no footnote left over from another call.
     assert "n3" not in render_markdown("Rien.")
+
+
+def test_attribute_lists_keep_their_values_untouched():
+    html = render_markdown('## Titre : oui {: #ancre title="a : b ?" }\n')
+    assert 'title="a : b ?"' in html
+    assert f"Titre{NBSP}: oui" in html

@@ -93,5 +93,5 @@ class FrenchTypographyExtension(Extension):
     """Python-Markdown extension registering the French spacing processor."""
 
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Markdown's API name)
-        """Run after inline patterns (20) and before toc (5)."""
-        md.treeprocessors.register(FrenchTypographyProcessor(md), "french", 15)
+        """Run after inline (20), attr_list (8) and abbr (7); before toc (5)."""
+        md.treeprocessors.register(FrenchTypographyProcessor(md), "french", 6)
