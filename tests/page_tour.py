@@ -43,6 +43,7 @@ TOUR = (
     Stop("login", "/login"),
     Stop("moderation", "/moderation/", moderator=True),
     Stop("moderation-approved", "/moderation/?tab=approved", moderator=True),
+    Stop("moderation-empty", "/moderation/?tab=spam", moderator=True),
 )
 
 
@@ -103,8 +104,9 @@ def log_in(client) -> None:
 def visit(app: Flask):
     """Yield each stop of the tour with its response, as a reader or a moderator.
 
-    The blog must have been seeded. A post whose comment form came back with
-    errors is visited too, as the stop ``post-invalid``.
+    The blog must have been seeded. Two forms sent back with errors are
+    visited too: the comment form (``post-invalid``) and the login form
+    (``login-refused``).
     """
     reader = app.test_client()
     moderator = app.test_client()
@@ -117,3 +119,5 @@ def visit(app: Flask):
         POST_URL, data={"author": "", "email": "pas-une-adresse", "body": ""}
     )
     yield invalid, response
+    refused = Stop("login-refused", "/login", status=401)
+    yield refused, reader.post("/login", data={"username": "x", "password": "y"})

@@ -1,0 +1,66 @@
+"""Every page type passes the W3C Nu Html Checker with zero errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from page_tour import seed, visit
+
+VNU_JAR = (
+    Path(__file__).resolve().parent.parent / "node_modules/vnu-jar/build/dist/vnu.jar"
+)
+
+
+def vnu_command() -> list[str]:
+    """Return the command that starts the checker, or skip saying what is missing."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("Java is not installed (apt-get install default-jre-headless)")
+    if not VNU_JAR.exists():
+        pytest.skip(f"{VNU_JAR} is missing: run `make install` (npm ci)")
+    return [java, "-Xss8m", "-jar", str(VNU_JAR)]
+
+
+def check(files: list[Path]) -> list[str]:
+    """Run the checker once over ``files``; return its errors, one line each."""
+    # One JVM for every page: starting Java is the slow part.
+    result = subprocess.run(
+        [*vnu_command(), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(result.stderr or result.stdout or '{"messages": []}')
+    lines = []
+    for message in report["messages"]:
+        name = Path(message.get("url", "?")).name
+        where = f"{name}:{message.get('lastLine', '?')}"
+        extract = (message.get("extract") or "").strip().replace("\n", " ")
+        lines.append(f"{where}: {message['type']}: {message['message']} «{extract}»")
+    return lines
+
+
+def test_every_page_type_is_valid_html(app, tmp_path):
+    seed(app)
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    files = []
+    for stop, response in visit(app):
+        assert response.status_code == stop.status, stop.name
+        assert response.mimetype == "text/html", stop.name
+        path = folder / f"{stop.name}.html"
+        path.write_bytes(response.data)
+        files.append(path)
+    # The pages hold what they must, or the check would prove little.
+    assert "Lecteur 1" in (folder / "moderation.html").read_text()
+    post = (folder / "post.html").read_text()
+    assert "Lucie" in post and "Merci Lucie" in post and 'name="body"' in post
+    assert "field-errors" in (folder / "post-invalid.html").read_text()
+
+    errors = check(files)
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
