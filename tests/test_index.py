@@ -286,3 +286,11 @@ def test_readers_do_not_wait_for_a_scan_in_progress(posts, clock):
         assert [p.title for p in index.visible()] == ["Premier"]
     index.refresh()
     assert [p.title for p in index.visible()] == ["Second", "Premier"]
+
+
+def test_short_search_words_match_whole_words_only(posts, clock):
+    write(posts, "a.md", "Le vélo", "2011-01-01 10:00", body="Un tour.")
+    write(posts, "b.md", "Lecture", "2011-02-01 10:00", body="Des livres.")
+    index = make(posts, clock)
+    assert [p.title for p in index.search("le")] == ["Le vélo"]
+    assert [p.title for p in index.search("lec")] == ["Lecture"]

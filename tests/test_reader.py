@@ -141,3 +141,12 @@ def test_error_text_names_the_file_relative_to_the_site(tmp_path):
     error = error_of(tmp_path, "---\ntitle: T\ndate: demain\n---\n", name="2011/x.md")
     assert str(error).startswith("posts/2011/x.md:3: ")
     assert str(PostError(tmp_path / "y.md", None, "oops")).endswith("y.md: oops")
+
+
+def test_updated_date_is_kept(tmp_path):
+    post = read(
+        tmp_path,
+        "a.md",
+        "---\ntitle: T\ndate: 2011-10-03\nupdated: 2012-01-02 08:00\n---\n",
+    )
+    assert post.updated == datetime(2012, 1, 2, 8, 0, tzinfo=PARIS)

@@ -29,6 +29,7 @@ Clock = Callable[[], datetime]
 # Terms this short match whole words only: as prefixes they would match
 # most of the vocabulary and make a query slow for nothing.
 _SHORT_TERM = 2
+_MAX_TERMS = 8
 
 
 def _utc_now() -> datetime:
@@ -503,7 +504,9 @@ class PostIndex:
     def search(self, q: str) -> tuple[Post, ...]:
         """Return published posts holding every word of q (prefixes), newest first."""
         snap = self._current()
-        terms = sorted(set(words(q)), key=len, reverse=True)  # long = rare: first
+        # Long words are rarer: start with them. A bounded number of words
+        # keeps a hostile query from costing more than a few unions.
+        terms = sorted(set(words(q)), key=len, reverse=True)[:_MAX_TERMS]
         if not terms:
             return ()
         postings = snap.postings
