@@ -111,6 +111,7 @@ def test_single_label_and_explicit_slug(tmp_path):
         ("---\ntitle: T\ndate: 2011-10-03\nsummary: a: b\n---\n", 4, "bad YAML"),
         ("---\ndate: 2011-10-03\n---\nx", 1, "missing title"),
         ("---\ntitle: T\n---\nx", 1, "missing date"),
+        ("---\ndate: 2011-10-03\ntitle: [a, b]\n---\n", 3, "title must be text"),
         ("---\ntitle: T\ndate: demain\n---\n", 3, "bad date"),
         ("---\ntitle: T\ndate: 2011-10-03\nlabels: {a: 1}\n---\n", 4, "labels"),
         ("---\ntitle: T\ndate: 2011-10-03\ndraft: peut-être\n---\n", 4, "draft"),

@@ -144,7 +144,9 @@ class _Reader:
         title = meta.get("title")
         if isinstance(title, int | float) and not isinstance(title, bool):
             title = str(title)
-        if not isinstance(title, str) or not title.strip():
+        if title is not None and not isinstance(title, str):
+            raise self.fail(self.key_line("title"), "title must be text")
+        if not title or not title.strip():
             raise self.fail(self.key_line("title"), "missing title")
         if meta.get("date") is None:
             if not is_page:
