@@ -35,7 +35,11 @@ def check(files: list[Path]) -> list[str]:
         timeout=300,
         check=False,
     )
-    report = json.loads(result.stderr or result.stdout or '{"messages": []}')
+    # The checker writes its JSON report on stderr; anything else is a crash.
+    try:
+        report = json.loads(result.stderr or result.stdout or '{"messages": []}')
+    except ValueError:
+        pytest.fail(f"the Nu Html Checker failed to run:\n{result.stderr[-3000:]}")
     lines = []
     for message in report["messages"]:
         name = Path(message.get("url", "?")).name
