@@ -105,3 +105,21 @@ def test_server_error_logs_the_traceback_and_shows_none(
     assert logged, "the exception was not logged"
     assert "détail interne secret" in caplog.text
     assert "Traceback" in caplog.text
+
+
+def test_too_many_comments_give_the_french_429_page(make_app):
+    app = make_app(
+        RATELIMIT_ENABLED=True,
+        settings={"comments": {"rate_limit": "2/minute", "moderation": "never"}},
+    )
+    client = app.test_client()
+    post = "/2011/10/un-guitariste-des-humains-et-le.html"
+    for n in range(2):
+        sent = client.post(post, data={"author": "Lucie", "body": f"Avis {n}"})
+        assert sent.status_code == 303
+    response = client.post(post, data={"author": "Lucie", "body": "Encore un"})
+    assert response.status_code == 429
+    tree = html.fromstring(response.data)
+    assert tree.get("lang") == "fr"
+    assert tree.find(".//main") is not None
+    assert "Trop de" in tree.findtext(".//h1")
