@@ -8,10 +8,8 @@ from urllib.parse import quote
 from flask import Flask, request
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from app.config import current_settings
-from app.content.markdown import MORE_MARKER
 
 
 def date_header(value: datetime) -> str:
@@ -53,11 +51,6 @@ def label_path(label: str) -> str:
     return "/search/label/" + quote(label, safe="")
 
 
-def more_anchor(html: str) -> Markup:
-    """Mark the jump break in a post's trusted HTML so ``#more`` links land there."""
-    return Markup(html.replace(MORE_MARKER, '<span id="more"></span>', 1))
-
-
 def absolute(path: str) -> str:
     """Return ``path`` as an absolute URL on the site's ``base_url``."""
     return current_settings().site.base_url.rstrip("/") + path
@@ -72,7 +65,6 @@ def init_app(app: Flask) -> None:
         iso,
         label_path,
         absolute,
-        more_anchor,
     ):
         app.add_template_filter(func)
     app.add_template_global(month_name)
