@@ -33,6 +33,8 @@ class Stop:
 TOUR = (
     Stop("home", "/"),
     Stop("post", POST_URL),
+    # Replying to the first comment (id 1): the form says to whom.
+    Stop("post-reply", POST_URL + "?reply=1"),
     Stop("year", "/2011/"),
     Stop("month", "/2011/10/"),
     Stop("label", "/search/label/num%C3%A9rique"),

@@ -65,6 +65,7 @@ def test_every_page_type_is_valid_html(app, tmp_path):
     post = (folder / "post.html").read_text()
     assert "Lucie" in post and "Merci Lucie" in post and 'name="body"' in post
     assert "field-errors" in (folder / "post-invalid.html").read_text()
+    assert 'name="parent_id" value="1"' in (folder / "post-reply.html").read_text()
 
     errors = check(files)
     assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
