@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
 
 from app.extensions import db, login_manager
-
-
-def _too_many_requests(error: Exception):
-    """Answer a rate-limited client with a French page."""
-    return render_template("comments/429.html", error=error), 429
 
 
 def _load_moderator(user_id: str):
@@ -41,7 +36,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(comments_cli)
-    app.register_error_handler(429, _too_many_requests)
     app.add_template_global(field_aria, "comment_field_aria")
 
     login_manager.user_loader(_load_moderator)

@@ -96,6 +96,7 @@ class CommentForm(FlaskForm):
     )
     body = TextAreaField(
         _l("Votre commentaire"),
+        filters=[_strip],
         validators=[
             DataRequired(message=_l("Écrivez un commentaire avant de l'envoyer.")),
             _within_max_length,
