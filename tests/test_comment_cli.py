@@ -80,9 +80,10 @@ def test_comments_list_shows_id_date_post_author_and_body_start(app, runner):
     assert len(lines) == 2
     fields = lines[1].split("\t")
     assert fields[0] == str(first)
-    assert fields[3] == GUITARISTE and fields[4] == "Anne"
-    assert fields[5] == "Premier commentaire avec deux lignes"
-    assert len(lines[0].split("\t")[5]) <= 60
+    assert fields[2] == GUITARISTE and fields[3] == "Anne"
+    assert fields[4] == "Premier commentaire avec deux lignes"
+    assert fields[5] == "pending"
+    assert len(lines[0].split("\t")[4]) <= 60
 
 
 def test_comments_list_filters_by_status_and_speaks_json(app, runner):

@@ -44,15 +44,15 @@ def _as_dict(comment: Comment) -> dict:
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def list_command(status: str | None, as_json: bool) -> None:
-    """List comments, newest first: id, date, post, author, start of the body."""
+    """List comments, newest first: id, date, post, author, body start, state."""
     for comment in queue.listing(CommentStatus(status) if status else None):
         if as_json:
             click.echo(json.dumps(_as_dict(comment), ensure_ascii=False))
             continue
         when = comment.created_utc.strftime("%Y-%m-%d %H:%M")
         click.echo(
-            f"{comment.id}\t{when}\t{comment.status}\t{comment.post_url}\t"
-            f"{comment.author}\t{_excerpt(comment.body)}"
+            f"{comment.id}\t{when}\t{comment.post_url}\t{comment.author}\t"
+            f"{_excerpt(comment.body)}\t{comment.status}"
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 DEFAULT_RESULTS = 25
 MAX_RESULTS = 500
+# The ``updated`` of a feed with no comment yet: any fixed date will do.
+EMPTY_FEED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -73,9 +76,10 @@ def atom_response(post: Post | None) -> Response:
         fg.link(href=self_url, rel="self")
     fg.author({"name": settings.author.name})
     fg.language(settings.site.language)
-    fg.updated(
-        rows[0].created_utc if rows else (post.date if post else None) or _epoch()
-    )
+    if rows:
+        fg.updated(rows[0].created_utc)
+    else:
+        fg.updated(post.date if post is not None else EMPTY_FEED_DATE)
 
     # feedgen prepends entries: add oldest first so the feed reads newest first.
     for comment in reversed(rows):
@@ -93,10 +97,3 @@ def atom_response(post: Post | None) -> Response:
         entry.content(str(comment_html(comment.body)), type="html")
     body = fg.atom_str(pretty=True)
     return Response(body, mimetype="application/atom+xml")
-
-
-def _epoch():
-    """Return a fixed date for the ``updated`` of an empty feed."""
-    from datetime import UTC, datetime
-
-    return datetime(2000, 1, 1, tzinfo=UTC)

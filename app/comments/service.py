@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import request, url_for
+from flask_login import current_user
 from markupsafe import Markup
 
 from app.comments import guard
@@ -120,8 +121,6 @@ def comment_section(post: Post, form: CommentForm | None = None) -> dict[str, An
         reply = request.args.get("reply", "")
         if reply.isdigit() and int(reply) in approved_ids:
             form.parent_id.data = reply
-        from flask_login import current_user
-
         if current_user.is_authenticated:
             form.author.data = current_settings().author.name
     parent = form.parent_id.data
