@@ -88,12 +88,7 @@ def broken_app(make_app):
     return app
 
 
-def test_server_error_logs_the_traceback_and_shows_none(
-    broken_app, caplog, monkeypatch
-):
-    # Alembic's fileConfig disables loggers that existed before it ran; gunicorn
-    # never migrates in-process, so undo that here only.
-    monkeypatch.setattr(broken_app.logger, "disabled", False)
+def test_server_error_logs_the_traceback_and_shows_none(broken_app, caplog):
     with caplog.at_level(logging.ERROR):
         response = broken_app.test_client().get("/casse")
     assert_french_page_with_layout(response, 500, "Erreur du serveur")
