@@ -32,7 +32,7 @@ $(NODE_STAMP): package.json package-lock.json
 install: $(STAMP) $(NODE_STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations
 
 db: install
 	$(BIN)/flask --app wsgi db upgrade
