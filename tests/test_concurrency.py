@@ -155,3 +155,45 @@ def test_80_concurrent_comments_to_4_workers_are_all_stored(gunicorn):
     assert len(lines) == READERS * COMMENTS_EACH
     page = requests.get(base + GUITARISTE, timeout=30).text
     assert "80 commentaires:" in page
+
+
+def all_workers_show(base: str, path: str, text: str, seconds: float = 5) -> bool:
+    """Tell whether 12 fresh requests in a row show ``text`` before the deadline."""
+    deadline = time.monotonic() + seconds
+    streak = 0
+    while time.monotonic() < deadline and streak < 12:
+        # A new connection each time, so the requests spread over the workers.
+        page = requests.get(base + path, timeout=10).text
+        streak = streak + 1 if text in page else 0
+    return streak == 12
+
+
+@pytest.mark.slow
+def test_every_worker_sees_new_posts_and_comments_within_seconds(gunicorn):
+    base, env = gunicorn
+    posts = Path(env["BLOG_POSTS_DIR"])
+    for _ in range(8):  # fill each worker's page cache first
+        assert "Nouvelle adresse" in requests.get(base + "/", timeout=10).text
+
+    (posts / "tout-frais.md").write_text(
+        "---\ntitle: Tout frais sorti\ndate: 2013-01-02 10:00\n---\nBonjour.\n",
+        encoding="utf-8",
+    )
+    assert all_workers_show(base, "/", "Tout frais sorti")
+    (posts / "tout-frais.md").unlink()
+    assert all_workers_show(base, "/", "Nouvelle adresse")
+    assert "Tout frais sorti" not in requests.get(base + "/", timeout=10).text
+
+    for _ in range(8):
+        assert "Aucun commentaire:" in requests.get(base + GUITARISTE, timeout=10).text
+    session = requests.Session()
+    page = session.get(base + GUITARISTE, timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    posted = session.post(
+        base + GUITARISTE,
+        data={"csrf_token": token, "author": "Lectrice", "body": "Bravo !"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert posted.status_code == 303
+    assert all_workers_show(base, GUITARISTE, "1 commentaire:", seconds=2)
