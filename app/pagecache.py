@@ -97,7 +97,7 @@ def _store(response: Response) -> Response:
     if (
         stamp is None
         or g.get("page_from_cache")
-        or response.status_code != 200
+        or response.status_code not in (200, 404)
         or response.mimetype not in CACHED_TYPES
         or response.direct_passthrough
         or "_flashes" in session
