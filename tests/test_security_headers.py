@@ -41,6 +41,14 @@ def test_pages_forbid_inline_script_framing_and_sniffing(client, path):
     assert "camera=()" in response.headers["Permissions-Policy"]
 
 
+def test_pages_served_again_from_memory_keep_their_headers(client):
+    for path in ["/", POST_URL, "/nulle-part", "/feeds/posts/default"]:
+        first, again = client.get(path), client.get(path)
+        assert again.data == first.data, path
+        for name in ["Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"]:
+            assert again.headers[name] == first.headers[name], (path, name)
+
+
 def test_stylesheets_and_feeds_carry_the_headers_too(client):
     for path in ["/static/css/carnet.css", "/feeds/posts/default"]:
         with client.get(path) as response:
