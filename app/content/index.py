@@ -6,30 +6,20 @@ import logging
 import os
 import threading
 import time
-from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from operator import attrgetter
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from app.content.post import Post, plain_text
+from app.content.post import Post
 from app.content.reader import PostError, PostReadError, read_post
-from app.content.slugs import fold, words
+from app.content.search import Postings, matching_numbers, update_postings
+from app.content.slugs import fold
+from app.content.snapshot import Snapshot, build_snapshot
 
 log = logging.getLogger("carnet.content")
 
-# Search postings: word -> sorted numbers of the posts holding it. Tuples,
-# not frozensets: a 10,000-post blog has ~2 million postings, and a tuple
-# costs 8 bytes per entry where a set costs ~40.
-Postings = tuple[int, ...]
-
 Clock = Callable[[], datetime]
-# Terms this short match whole words only: as prefixes they would match
-# most of the vocabulary and make a query slow for nothing.
-_SHORT_TERM = 2
-_MAX_TERMS = 8
 
 
 def _utc_now() -> datetime:
@@ -40,211 +30,6 @@ def _utc_now() -> datetime:
 def _skipped(name: str) -> bool:
     """Tell whether a file or folder name is hidden or an editor's temp file."""
     return name.startswith((".", "#")) or name.endswith("~")
-
-
-def _post_tokens(post: Post) -> set[str]:
-    """Return the distinct folded words of a post's title and body."""
-    return set(words(f"{post.title}\n{plain_text(post.body)}"))
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What readers see at one version: built once, never modified."""
-
-    version: int
-    next_publish: datetime | None  # when the next scheduled post goes live
-    problems: tuple[PostError, ...]
-    collisions: tuple[PostError, ...]
-    all_posts: tuple[Post, ...]
-    visible: tuple[Post, ...]
-    position: dict[str, int]  # url -> index in visible
-    id_position: dict[int, int]  # search number -> index in visible
-    by_ymd: dict[tuple[int, int, str], Post]
-    by_url: dict[str, Post]
-    by_alias: dict[str, Post]
-    by_post_id: dict[str, Post]
-    by_year: dict[int, tuple[Post, ...]]
-    by_month: dict[tuple[int, int], tuple[Post, ...]]
-    by_label: dict[str, tuple[Post, ...]]
-    by_label_casefold: dict[str, tuple[Post, ...]]
-    by_label_fold: dict[str, tuple[Post, ...]]
-    labels: tuple[tuple[str, int], ...]
-    archive: tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]
-    pages: tuple[Post, ...]
-    page_by_slug: dict[str, Post]
-    postings: dict[str, Postings] = field(default_factory=dict)
-
-
-def _claim_urls(
-    posts: dict[str, Post], root: Path | None
-) -> tuple[dict[str, Post], dict[str, Post], list[PostError]]:
-    """Resolve URL and alias owners; the file whose path sorts first wins."""
-    owners: dict[str, Post] = {}
-    errors: list[PostError] = []
-
-    def clash(post: Post, reason: str) -> None:
-        errors.append(PostError(post.source, None, reason, root=root))
-
-    def shown(post: Post) -> str:
-        return str(PostError(post.source, None, "", root=root))[:-2]
-
-    for path in sorted(posts):
-        post = posts[path]
-        first = owners.setdefault(post.url, post)
-        if first is not post:
-            clash(
-                first,
-                f"duplicate URL {post.url} (also {shown(post)}; this one is served)",
-            )
-            clash(
-                post, f"duplicate URL {post.url} (also {shown(first)}, which is served)"
-            )
-    aliases: dict[str, Post] = {}
-    for path in sorted(posts):
-        post = posts[path]
-        if owners.get(post.url) is not post:
-            continue
-        for alias in post.aliases:
-            if alias in owners:
-                clash(post, f"alias {alias} is the URL of {shown(owners[alias])}")
-                continue
-            first = aliases.setdefault(alias, post)
-            if first is not post:
-                clash(first, f"alias {alias} also claimed by {shown(post)}")
-                clash(post, f"alias {alias} also claimed by {shown(first)}")
-    return owners, aliases, errors
-
-
-def _merge_labels(
-    by_label: dict[str, tuple[Post, ...]],
-    key: Callable[[str], str],
-    position: dict[str, int],
-) -> dict[str, tuple[Post, ...]]:
-    """Merge label groups whose names are equal under key, newest first."""
-    groups: dict[str, list[tuple[Post, ...]]] = {}
-    for label, found in by_label.items():
-        groups.setdefault(key(label), []).append(found)
-    merged: dict[str, tuple[Post, ...]] = {}
-    for name, lists in groups.items():
-        if len(lists) == 1:
-            merged[name] = lists[0]
-        else:
-            unique = {post.url: post for found in lists for post in found}
-            merged[name] = tuple(sorted(unique.values(), key=lambda p: position[p.url]))
-    return merged
-
-
-def _archive(
-    by_year: dict[int, tuple[Post, ...]], by_month: dict[tuple[int, int], tuple]
-) -> tuple:
-    """Return ((year, count, ((month, count), ...)), ...), newest first."""
-    return tuple(
-        (
-            year,
-            len(by_year[year]),
-            tuple(
-                (m, len(by_month[(year, m)]))
-                for m in sorted({p.month for p in by_year[year]}, reverse=True)
-            ),
-        )
-        for year in sorted(by_year, reverse=True)
-    )
-
-
-def build_snapshot(
-    posts: dict[str, Post],
-    ids: dict[str, int],
-    errors: list[PostError],
-    now: datetime,
-    version: int,
-    root: Path | None = None,
-    postings: dict[str, Postings] | None = None,
-) -> Snapshot:
-    """Build every lookup table readers need from the readable posts."""
-    owners, aliases, collisions = _claim_urls(posts, root)
-    # Two stable C-level sorts (URL, then date) instead of a Python key tuple:
-    # this runs on every change of a 10,000-post blog.
-    everything = sorted(posts.values(), key=attrgetter("url"), reverse=True)
-    everything.sort(key=attrgetter("date"), reverse=True)
-    served = {id(p) for p in owners.values() if not p.draft}
-    live = [p for p in everything if id(p) in served]
-    articles = [p for p in live if not p.is_page]
-    # Scheduled posts sort first; only they are compared with the clock.
-    if articles:
-        now = now.astimezone(articles[0].date.tzinfo)  # same tz: fast compare
-    first = 0
-    while first < len(articles) and articles[first].date > now:
-        first += 1
-    visible = tuple(articles[first:])
-    pages = tuple(sorted((p for p in live if p.is_page), key=lambda p: fold(p.title)))
-    position = {p.url: i for i, p in enumerate(visible)}
-    number = {id(p): ids[path] for path, p in posts.items() if path in ids}
-    by_label: dict[str, list[Post]] = {}
-    by_year: dict[int, list[Post]] = {}
-    by_month: dict[tuple[int, int], list[Post]] = {}
-    by_post_id: dict[str, Post] = {p.post_id: p for p in pages}
-    for post in visible:
-        for label in post.labels:
-            by_label.setdefault(label, []).append(post)
-        by_year.setdefault(post.date.year, []).append(post)
-        by_month.setdefault((post.date.year, post.date.month), []).append(post)
-        by_post_id[post.post_id] = post
-    for post in (*pages, *visible):
-        # Old Blogger links name posts by the number in their Blogger id.
-        tail = (post.blogger_id or "").rpartition("-")[2]
-        if tail.isdigit():
-            by_post_id.setdefault(tail, post)
-    labels = {k: tuple(v) for k, v in by_label.items()}
-    years = {k: tuple(v) for k, v in by_year.items()}
-    months = {k: tuple(v) for k, v in by_month.items()}
-    shown = {id(p) for p in (*visible, *pages)}
-    return Snapshot(
-        version=version,
-        next_publish=articles[first - 1].date if first else None,
-        problems=tuple(
-            sorted((*errors, *collisions), key=lambda e: (str(e.path), e.line or 0))
-        ),
-        collisions=tuple(collisions),
-        all_posts=tuple(everything),
-        visible=visible,
-        position=position,
-        id_position={
-            number[id(p)]: i for i, p in enumerate(visible) if id(p) in number
-        },
-        by_ymd={(p.date.year, p.date.month, p.slug): p for p in visible},
-        by_url={p.url: p for p in (*pages, *visible)},
-        by_alias={a: p for a, p in aliases.items() if id(p) in shown},
-        by_post_id=by_post_id,
-        by_year=years,
-        by_month=months,
-        by_label=labels,
-        by_label_casefold=_merge_labels(labels, str.casefold, position),
-        by_label_fold=_merge_labels(labels, fold, position),
-        labels=tuple(
-            sorted(
-                ((lb, len(ps)) for lb, ps in labels.items()),
-                key=lambda x: (fold(x[0]), x[0]),
-            )
-        ),
-        archive=_archive(years, months),
-        pages=pages,
-        page_by_slug={p.slug: p for p in pages},
-        postings=postings if postings is not None else {},
-    )
-
-
-def _apply(ids: Postings, gone: set[int], new: set[int]) -> Postings:
-    """Return sorted ids without gone and with new (one change: no full sort)."""
-    if len(gone) + len(new) == 1:
-        (number,) = gone or new
-        at = bisect_left(ids, number)
-        present = at < len(ids) and ids[at] == number
-        if gone and present:
-            return ids[:at] + ids[at + 1 :]
-        if new and not present:
-            return ids[:at] + (number,) + ids[at:]
-        return ids
-    return tuple(sorted((set(ids) - gone) | new))
 
 
 class PostIndex:
@@ -364,38 +149,8 @@ class PostIndex:
                 log.warning("%s", value)  # once per file version: read once
             entries[path] = (found[path], value)
             after[path] = value
-        self._update_postings(before, after)
+        self._postings = update_postings(self._postings, self._ids, before, after)
         return True
-
-    def _update_postings(
-        self, before: dict[str, Post | PostError], after: dict[str, Post | PostError]
-    ) -> None:
-        """Update the search postings for the files that changed (copy on write)."""
-        # Lists, not sets: a cold build adds ~2 million postings at once.
-        removed: dict[str, list[int]] = {}
-        added: dict[str, list[int]] = {}
-        for changes, values in ((removed, before), (added, after)):
-            for path, value in values.items():
-                if not isinstance(value, Post) or value.draft or value.is_page:
-                    continue
-                number = self._ids.setdefault(path, len(self._ids))
-                for token in _post_tokens(value):
-                    changes.setdefault(token, []).append(number)
-        if not removed and not added:
-            return
-        postings = dict(self._postings)
-        for token in removed.keys() | added.keys():
-            gone = set(removed.get(token, ()))
-            new = set(added.get(token, ()))
-            # An edited post keeps most of its words: nothing to do for them.
-            gone, new = gone - new, new - gone
-            if gone or new:
-                ids = _apply(postings.get(token, ()), gone, new)
-                if ids:
-                    postings[token] = ids
-                else:
-                    postings.pop(token, None)
-        self._postings = postings
 
     def _rebuild(self) -> None:
         """Build a new snapshot from the entries and swap it in atomically."""
@@ -504,25 +259,8 @@ class PostIndex:
     def search(self, q: str) -> tuple[Post, ...]:
         """Return published posts holding every word of q (prefixes), newest first."""
         snap = self._current()
-        # Long words are rarer: start with them. A bounded number of words
-        # keeps a hostile query from costing more than a few unions.
-        terms = sorted(set(words(q)), key=len, reverse=True)[:_MAX_TERMS]
-        if not terms:
-            return ()
-        postings = snap.postings
-        tokens = self._sorted_tokens(postings)
-        found: set[int] | None = None
-        for term in terms:
-            if len(term) <= _SHORT_TERM:
-                ids = set(postings.get(term, ()))
-            else:
-                ids = set()
-                start = bisect_left(tokens, term)
-                for token in tokens[start : bisect_left(tokens, term + "\U0010ffff")]:
-                    ids.update(postings[token])
-            found = ids if found is None else found & ids
-            if not found:
-                return ()
+        tokens = self._sorted_tokens(snap.postings)
+        found = matching_numbers(snap.postings, tokens, q)
         order = snap.id_position
         positions = sorted(order[n] for n in found if n in order)
         return tuple(snap.visible[i] for i in positions)
