@@ -70,4 +70,12 @@ def test_invalid_comment_keeps_the_readers_text(live_server, page):
     page.get_by_role("button", name="Publier").click()
     assert page.get_by_text("Indiquez votre nom.").is_visible()
     assert page.get_by_label("Votre commentaire").input_value() == long_text.strip()
-    assert page.get_by_label("Votre nom").get_attribute("aria-invalid") == "true"
+    name = page.get_by_label("Votre nom")
+    assert name.get_attribute("aria-invalid") == "true"
+    # The fields to fix (no name, a body over the limit) stand out in red;
+    # the valid ones do not.
+    red = "rgb(176, 0, 32)"
+    border = "e => getComputedStyle(e).borderTopColor"
+    assert name.evaluate(border) == red
+    assert page.get_by_label("Votre commentaire").evaluate(border) == red
+    assert page.get_by_label("Site web (facultatif)").evaluate(border) != red
