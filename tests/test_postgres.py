@@ -10,11 +10,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 
 # Re-run these modules' tests here: the make_app fixture below points them at
 # PostgreSQL instead of SQLite.
@@ -22,8 +20,6 @@ from test_comment_cli import *  # noqa: F403
 from test_comment_feeds import *  # noqa: F403
 from test_comments import *  # noqa: F403
 from test_moderation import *  # noqa: F403
-
-from app import create_app
 
 psycopg = pytest.importorskip("psycopg")
 
@@ -64,26 +60,14 @@ def pg_schema():
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, posts_dir: Path, pg_schema: str) -> Callable[..., Flask]:
-    """Return a factory of migrated apps whose database is the test schema."""
+def make_app(make_app: Callable[..., Flask], pg_schema: str) -> Callable[..., Flask]:
+    """Wrap the SQLite factory of conftest: same apps, on the test schema."""
     apps: list[Flask] = []
 
     def factory(**test_config) -> Flask:
         """Create an app on PostgreSQL and run the migrations."""
-        config = {
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "BLOG_POSTS_DIR": str(posts_dir),
-            "BLOG_DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{pg_schema}",
-            "BLOG_SECRET_KEY": "test-secret",
-            "BLOG_SETTINGS": str(tmp_path / "absent.toml"),
-            "settings": {},
-        }
-        config.update(test_config)
-        app = create_app(config)
-        with app.app_context():
-            upgrade()
+        url = f"{PG_URL}?options=-csearch_path%3D{pg_schema}"
+        app = make_app(**{"BLOG_DATABASE_URL": url, **test_config})
         apps.append(app)
         return app
 
