@@ -43,7 +43,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app import cli, extensions, templating
     from app.content.index import PostIndex
 
-    app.extensions["carnet_posts"] = PostIndex(settings.posts_dir, settings.site.tz)
     extensions.db.init_app(app)
     extensions.migrate.init_app(
         app,
@@ -58,6 +57,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         locale_selector=lambda: settings.site.locale,
         timezone_selector=lambda: settings.site.timezone,
     )
+    # Read in an app context, so that the problems logged by this first read
+    # are in the site's language (outside one they fall back to French).
+    with app.app_context():
+        app.extensions["carnet_posts"] = PostIndex(settings.posts_dir, settings.site.tz)
     extensions.login_manager.init_app(app)
     templating.init_app(app)
 

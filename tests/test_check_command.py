@@ -9,7 +9,8 @@ def test_check_passes_on_good_posts(runner):
     assert "aucun problème" in result.output
 
 
-def test_check_names_each_broken_file_and_fails(app, posts_dir):
+def break_three_files(posts_dir) -> None:
+    """Write a file with bad YAML, one without a title and one in Latin-1."""
     (posts_dir / "yaml-casse.md").write_text(
         "---\ntitle: Bien\ndate: 2013-01-01 10:00\nlabels: [a, b\n---\nx\n",
         encoding="utf-8",
@@ -20,10 +21,20 @@ def test_check_names_each_broken_file_and_fails(app, posts_dir):
     (posts_dir / "latin1.md").write_bytes(
         "---\ntitle: Été\ndate: 2013-01-01\n---\n".encode("latin-1")
     )
+
+
+def test_check_names_each_broken_file_and_fails(app, posts_dir):
+    break_three_files(posts_dir)
     result = app.test_cli_runner().invoke(args=["check"])
     assert result.exit_code == 1
     for name in ("yaml-casse.md", "sans-titre.md", "latin1.md"):
         assert name in result.output
+    assert "posts/yaml-casse.md:5: YAML invalide dans l’en-tête : " in result.output
+    assert "posts/sans-titre.md:1: titre manquant\n" in result.output
+    assert (
+        "posts/latin1.md:2: pas du texte UTF-8 (enregistrez le fichier en UTF-8)\n"
+        in result.output
+    )
     assert "3 problème(s)" in result.output
     # Meanwhile the good posts are still served.
     assert app.test_client().get("/").status_code == 200

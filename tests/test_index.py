@@ -143,10 +143,14 @@ def test_duplicate_url_is_reported_for_both_files_and_first_is_served(
         index.refresh(force=True)
     problems = [str(p) for p in index.problems]
     assert len(problems) == 2
-    assert problems[0].startswith("posts/a.md: duplicate URL /2011/10/meme-titre.html")
-    assert problems[1].startswith("posts/b.md: duplicate URL")
+    assert problems == [
+        "posts/a.md: adresse en double /2011/10/meme-titre.html"
+        " (aussi posts/b.md ; celui-ci est servi)",
+        "posts/b.md: adresse en double /2011/10/meme-titre.html"
+        " (aussi posts/a.md, qui est servi)",
+    ]
     assert index.get(2011, 10, "meme-titre").body == "Premier fichier"
-    assert len([r for r in caplog.records if "duplicate" in r.getMessage()]) == 2
+    assert len([r for r in caplog.records if "en double" in r.getMessage()]) == 2
 
 
 def test_broken_file_is_skipped_reported_and_logged_once(posts, clock, caplog):
@@ -159,6 +163,16 @@ def test_broken_file_is_skipped_reported_and_logged_once(posts, clock, caplog):
     assert [p.title for p in index.visible()] == ["Bon"]
     assert [p.path.name for p in index.problems] == ["bad.md"]
     assert len([r for r in caplog.records if "bad.md" in r.getMessage()]) == 1
+
+
+def test_problems_logged_at_start_up_are_in_the_site_language(
+    make_app, posts_dir, caplog
+):
+    (posts_dir / "casse.md").write_text("---\ndate: 2011-10-03\n---\nx\n")
+    with caplog.at_level(logging.WARNING, logger="carnet.content"):
+        make_app(settings={"site": {"locale": "en"}})
+    logged = [r.getMessage() for r in caplog.records if "casse.md" in r.getMessage()]
+    assert logged == ["posts/casse.md:1: missing title"]
 
 
 def test_hidden_and_editor_temp_files_are_ignored(posts, clock):

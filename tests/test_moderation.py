@@ -248,3 +248,21 @@ def test_dashboard_lists_post_files_that_failed(make_app, posts_dir):
     page = text(client.get("/moderation/"))
     assert "casse.md" in page
     assert "pas pu être lu" in page
+
+
+def test_dashboard_shows_file_problems_in_the_site_language_escaped(
+    make_app, posts_dir
+):
+    (posts_dir / "casse.md").write_text(
+        "---\ntitle: T\ndate: 2011-10-03\n<b>gras</b>: 1\n---\nx\n",
+        encoding="utf-8",
+    )
+    app = make_app(settings={"site": {"locale": "en"}})
+    with app.app_context():
+        accounts.create("marie", PASSWORD)
+    client = app.test_client()
+    login(client)
+    page = text(client.get("/moderation/"))
+    assert "unknown key &#39;&lt;b&gt;gras&lt;/b&gt;&#39; (allowed: title" in page
+    assert "<b>gras</b>" not in page
+    assert "clé inconnue" not in page

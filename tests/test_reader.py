@@ -106,23 +106,27 @@ def test_single_label_and_explicit_slug(tmp_path):
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
-        ("title: T\n", 1, "no front matter"),
-        ("---\ntitle: T\ndate: 2011-10-03\n", 1, "not closed"),
-        ("---\ntitle: T\ndate: 2011-10-03\nsummary: a: b\n---\n", 4, "bad YAML"),
-        ("---\ndate: 2011-10-03\n---\nx", 1, "missing title"),
-        ("---\ntitle: T\n---\nx", 1, "missing date"),
-        ("---\ndate: 2011-10-03\ntitle: [a, b]\n---\n", 3, "title must be text"),
-        ("---\ntitle: T\ndate: demain\n---\n", 3, "bad date"),
+        ("title: T\n", 1, "pas d’en-tête"),
+        ("---\ntitle: T\ndate: 2011-10-03\n", 1, "non fermé"),
+        (
+            "---\ntitle: T\ndate: 2011-10-03\nsummary: a: b\n---\n",
+            4,
+            "YAML invalide dans l’en-tête",
+        ),
+        ("---\ndate: 2011-10-03\n---\nx", 1, "titre manquant"),
+        ("---\ntitle: T\n---\nx", 1, "date manquante"),
+        ("---\ndate: 2011-10-03\ntitle: [a, b]\n---\n", 3, "title doit être du texte"),
+        ("---\ntitle: T\ndate: demain\n---\n", 3, "date invalide 'demain'"),
         ("---\ntitle: T\ndate: 2011-10-03\nlabels: {a: 1}\n---\n", 4, "labels"),
         ("---\ntitle: T\ndate: 2011-10-03\ndraft: peut-être\n---\n", 4, "draft"),
         ("---\ntitle: T\ndate: 2011-10-03\naliases: [vieux.html]\n---\n", 4, "aliases"),
         (
             "---\ntitle: T\ndate: 2011-10-03\n\ntags: [x]\n---\n",
             5,
-            "unknown key 'tags'",
+            "clé inconnue 'tags'",
         ),
         ("---\ntitle: T\ndate: 2011-10-03\nslug: mon slug/x\n---\n", 4, "slug"),
-        ("---\ntitle: T\ndate: 42\n---\n", 3, "date must look like"),
+        ("---\ntitle: T\ndate: 42\n---\n", 3, "date doit ressembler à"),
     ],
 )
 def test_broken_file_is_reported_with_line_and_reason(tmp_path, text, line, reason):
@@ -135,13 +139,25 @@ def test_non_utf8_file_is_reported_at_the_bad_line(tmp_path):
     raw = "---\ntitle: Été\ndate: 2011-10-03\n---\nDéjà\n".encode("latin-1")
     error = error_of(tmp_path, raw)
     assert error.line == 2
-    assert "UTF-8" in error.reason
+    assert "pas du texte UTF-8" in error.reason
 
 
 def test_error_text_names_the_file_relative_to_the_site(tmp_path):
     error = error_of(tmp_path, "---\ntitle: T\ndate: demain\n---\n", name="2011/x.md")
     assert str(error).startswith("posts/2011/x.md:3: ")
     assert str(PostError(tmp_path / "y.md", None, "oops")).endswith("y.md: oops")
+
+
+def test_error_read_outside_the_app_is_french_and_shown_in_the_site_language(
+    tmp_path, make_app
+):
+    # Files are read at start-up and in background refreshes, outside any request.
+    error = error_of(tmp_path, "---\ndate: 2011-10-03\n---\nx", name="sub/t.md")
+    assert str(error) == "posts/sub/t.md:1: titre manquant"
+    with make_app(settings={"site": {"locale": "en"}}).app_context():
+        assert str(error) == "posts/sub/t.md:1: missing title"
+        assert error.reason == "missing title"
+    assert str(error) == "posts/sub/t.md:1: titre manquant"
 
 
 def test_updated_date_is_kept(tmp_path):

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext
+
 from app.content.post import Post
 from app.content.reader import PostError, PostReadError, read_post
 from app.content.search import Postings, matching_numbers, update_postings
@@ -143,10 +145,16 @@ class PostIndex:
                 entries.pop(path, None)  # vanished meanwhile: next scan decides
                 continue
             except Exception as exc:  # noqa: BLE001 - one file never stops the site
-                reason = f"cannot be read: {exc.__class__.__name__}: {exc}"
+                reason = lazy_gettext(
+                    "illisible (%(kind)s : %(error)s)",
+                    kind=exc.__class__.__name__,
+                    error=str(exc),
+                )
                 value = PostError(Path(path), None, reason, root=self.posts_dir.parent)
             if isinstance(value, PostError):
-                log.warning("%s", value)  # once per file version: read once
+                # Once per file version (read once); made text now, in the
+                # site's language, not by whichever handler formats it later.
+                log.warning("%s", str(value))
             entries[path] = (found[path], value)
             after[path] = value
         self._postings = update_postings(self._postings, self._ids, before, after)

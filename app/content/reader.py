@@ -9,6 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+from flask_babel import lazy_gettext
+from flask_babel.speaklater import LazyString
 
 from app.content.post import Post
 from app.content.slugs import slugify
@@ -34,7 +36,9 @@ class PostError:
 
     path: Path
     line: int | None
-    reason: str
+    # Lazy: files are read outside any request (start-up, background refresh);
+    # the reason turns into text, in the site's language, when it is shown.
+    reason: str | LazyString
     # Folder the path is shown relative to (the posts folder's parent).
     root: Path | None = field(default=None, repr=False, compare=False)
 
@@ -54,8 +58,8 @@ class PostReadError(Exception):
     """A file of posts/ could not be read; ``error`` says where and why."""
 
     def __init__(self, error: PostError) -> None:
-        """Keep the error value and use its text as the message."""
-        super().__init__(str(error))
+        """Keep the error value; its text is the message, made when shown."""
+        super().__init__(error)
         self.error = error
 
 
@@ -81,7 +85,7 @@ class _Reader:
         self.path, self.posts_dir, self.tz = path, posts_dir, tz
         self.front: list[str] = []
 
-    def fail(self, line: int | None, reason: str) -> PostReadError:
+    def fail(self, line: int | None, reason: str | LazyString) -> PostReadError:
         """Return the exception describing a problem at a line of the file."""
         error = PostError(self.path, line, reason, root=self.posts_dir.parent)
         return PostReadError(error)
@@ -100,16 +104,26 @@ class _Reader:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            raise self.fail(line, "not UTF-8 text (save the file as UTF-8)") from None
+            raise self.fail(
+                line,
+                lazy_gettext("pas du texte UTF-8 (enregistrez le fichier en UTF-8)"),
+            ) from None
         lines = text.splitlines(keepends=True)
         if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
-            raise self.fail(1, "no front matter: the file must start with a '---' line")
+            raise self.fail(
+                1,
+                lazy_gettext(
+                    "pas d’en-tête : le fichier doit commencer par une ligne '---'"
+                ),
+            )
         end = next(
             (i for i in range(1, len(lines)) if _CLOSE.match(lines[i].rstrip("\r\n"))),
             None,
         )
         if end is None:
-            raise self.fail(1, "front matter not closed by a '---' line")
+            raise self.fail(
+                1, lazy_gettext("en-tête non fermé : terminez-le par une ligne '---'")
+            )
         self.front = lines[1:end]
         meta = self.load_yaml("".join(self.front))
         body = "".join(lines[end + 1 :])
@@ -125,16 +139,28 @@ class _Reader:
             )
             line = mark.line + 2 if mark is not None else 1  # +1 for "---"
             problem = getattr(exc, "problem", None) or str(exc)
-            raise self.fail(line, f"bad YAML in front matter: {problem}") from None
+            # The YAML library's own words stay as they are.
+            raise self.fail(
+                line,
+                lazy_gettext(
+                    "YAML invalide dans l’en-tête : %(problem)s", problem=problem
+                ),
+            ) from None
         if meta is None:
             meta = {}
         if not isinstance(meta, dict):
-            raise self.fail(2, "front matter must be 'key: value' lines")
+            raise self.fail(
+                2, lazy_gettext("l’en-tête doit être fait de lignes 'clé: valeur'")
+            )
         for key in meta:
             if key not in ALLOWED_KEYS:
                 raise self.fail(
                     self.key_line(str(key)),
-                    f"unknown key {key!r} (allowed: {', '.join(ALLOWED_KEYS)})",
+                    lazy_gettext(
+                        "clé inconnue %(key)s (clés permises : %(allowed)s)",
+                        key=repr(key),
+                        allowed=", ".join(ALLOWED_KEYS),
+                    ),
                 )
         return meta
 
@@ -145,12 +171,15 @@ class _Reader:
         if isinstance(title, int | float) and not isinstance(title, bool):
             title = str(title)
         if title is not None and not isinstance(title, str):
-            raise self.fail(self.key_line("title"), "title must be text")
+            raise self.fail(
+                self.key_line("title"),
+                lazy_gettext("%(key)s doit être du texte", key="title"),
+            )
         if not title or not title.strip():
-            raise self.fail(self.key_line("title"), "missing title")
+            raise self.fail(self.key_line("title"), lazy_gettext("titre manquant"))
         if meta.get("date") is None:
             if not is_page:
-                raise self.fail(self.key_line("date"), "missing date")
+                raise self.fail(self.key_line("date"), lazy_gettext("date manquante"))
             when = datetime.fromtimestamp(stat.st_mtime, self.tz)
         else:
             when = self.to_datetime("date", meta["date"])
@@ -163,11 +192,16 @@ class _Reader:
         elif not isinstance(slug, str | int) or not _SLUG.match(str(slug)):
             raise self.fail(
                 self.key_line("slug"),
-                "slug must be letters, digits and hyphens (no spaces or slashes)",
+                lazy_gettext(
+                    "slug ne peut contenir que des lettres, des chiffres et des tirets "
+                    "(ni espace ni barre oblique)"
+                ),
             )
         draft = meta.get("draft", False)
         if not isinstance(draft, bool):
-            raise self.fail(self.key_line("draft"), "draft must be true or false")
+            raise self.fail(
+                self.key_line("draft"), lazy_gettext("draft doit valoir true ou false")
+            )
         return Post(
             source=self.path,
             title=title.strip(),
@@ -198,7 +232,11 @@ class _Reader:
             return datetime.combine(value, time(0, 0), self.tz)
         raise self.fail(
             self.key_line(key),
-            f"{key} must look like 2011-10-03 21:40 (or ISO 8601 with offset)",
+            lazy_gettext(
+                "%(key)s doit ressembler à 2011-10-03 21:40 "
+                "(ou ISO 8601 avec décalage horaire)",
+                key=key,
+            ),
         )
 
     def parse_date(self, key: str, text: str) -> datetime:
@@ -213,7 +251,11 @@ class _Reader:
         except ValueError:
             raise self.fail(
                 self.key_line(key),
-                f"bad {key} {text!r}: expected 2011-10-03 21:40 or ISO 8601",
+                lazy_gettext(
+                    "%(key)s invalide %(value)s : écrivez 2011-10-03 21:40 ou ISO 8601",
+                    key=key,
+                    value=repr(text),
+                ),
             ) from None
 
     def optional_text(self, key: str, value: object) -> str | None:
@@ -221,7 +263,9 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise self.fail(self.key_line(key), f"{key} must be text")
+            raise self.fail(
+                self.key_line(key), lazy_gettext("%(key)s doit être du texte", key=key)
+            )
         return str(value).strip() or None
 
     def labels(self, value: object) -> tuple[str, ...]:
@@ -233,7 +277,10 @@ class _Reader:
             isinstance(item, str | int) and not isinstance(item, bool) for item in items
         ):
             raise self.fail(
-                self.key_line("labels"), "labels must be a list of texts, e.g. [a, b]"
+                self.key_line("labels"),
+                lazy_gettext(
+                    "labels doit être une liste de textes, par exemple [a, b]"
+                ),
             )
         cleaned = (str(item).strip() for item in items)
         return tuple(dict.fromkeys(label for label in cleaned if label))
@@ -248,6 +295,8 @@ class _Reader:
         ):
             raise self.fail(
                 self.key_line("aliases"),
-                "aliases must be a list of URL paths starting with '/'",
+                lazy_gettext(
+                    "aliases doit être une liste d’adresses commençant par '/'"
+                ),
             )
         return tuple(dict.fromkeys(item.strip() for item in items))

@@ -8,6 +8,9 @@ from datetime import datetime
 from operator import attrgetter
 from pathlib import Path
 
+from flask_babel import lazy_gettext
+from flask_babel.speaklater import LazyString
+
 from app.content.post import Post
 from app.content.reader import PostError
 from app.content.search import Postings
@@ -49,7 +52,7 @@ def _claim_urls(
     owners: dict[str, Post] = {}
     errors: list[PostError] = []
 
-    def clash(post: Post, reason: str) -> None:
+    def clash(post: Post, reason: LazyString) -> None:
         errors.append(PostError(post.source, None, reason, root=root))
 
     def shown(post: Post) -> str:
@@ -61,10 +64,19 @@ def _claim_urls(
         if first is not post:
             clash(
                 first,
-                f"duplicate URL {post.url} (also {shown(post)}; this one is served)",
+                lazy_gettext(
+                    "adresse en double %(url)s (aussi %(other)s ; celui-ci est servi)",
+                    url=post.url,
+                    other=shown(post),
+                ),
             )
             clash(
-                post, f"duplicate URL {post.url} (also {shown(first)}, which is served)"
+                post,
+                lazy_gettext(
+                    "adresse en double %(url)s (aussi %(other)s, qui est servi)",
+                    url=post.url,
+                    other=shown(first),
+                ),
             )
     aliases: dict[str, Post] = {}
     for path in sorted(posts):
@@ -73,12 +85,26 @@ def _claim_urls(
             continue
         for alias in post.aliases:
             if alias in owners:
-                clash(post, f"alias {alias} is the URL of {shown(owners[alias])}")
+                clash(
+                    post,
+                    lazy_gettext(
+                        "l’alias %(alias)s est l’adresse de %(other)s",
+                        alias=alias,
+                        other=shown(owners[alias]),
+                    ),
+                )
                 continue
             first = aliases.setdefault(alias, post)
             if first is not post:
-                clash(first, f"alias {alias} also claimed by {shown(post)}")
-                clash(post, f"alias {alias} also claimed by {shown(first)}")
+                for claimant, other in ((first, post), (post, first)):
+                    clash(
+                        claimant,
+                        lazy_gettext(
+                            "l’alias %(alias)s est aussi revendiqué par %(other)s",
+                            alias=alias,
+                            other=shown(other),
+                        ),
+                    )
     return owners, aliases, errors
 
 
