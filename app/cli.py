@@ -9,6 +9,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from app.config import current_settings
 from app.content.slugs import slugify
@@ -28,12 +29,15 @@ def check_command() -> None:
         click.echo(str(problem), err=True)
     if index.problems:
         click.echo(
-            f"{len(index.problems)} problème(s) ; "
-            f"{total} fichier(s) lu(s) correctement.",
+            _(
+                "%(problems)d problème(s) ; %(total)d fichier(s) lu(s) correctement.",
+                problems=len(index.problems),
+                total=total,
+            ),
             err=True,
         )
         raise SystemExit(1)
-    click.echo(f"OK : {total} fichier(s) lu(s), aucun problème.")
+    click.echo(_("OK : %(total)d fichier(s) lu(s), aucun problème.", total=total))
 
 
 def _orphan_comment_warnings(index) -> list[str]:
@@ -47,8 +51,12 @@ def _orphan_comment_warnings(index) -> list[str]:
         return []  # no database yet: no comments to lose
     claimed = {url for post in index.all_posts() for url in post.urls}
     return [
-        f"avertissement : {count} commentaire(s) sur {url}, "
-        "adresse qu'aucun article ni alias ne revendique"
+        _(
+            "avertissement : %(count)d commentaire(s) sur %(url)s, "
+            "adresse qu'aucun article ni alias ne revendique",
+            count=count,
+            url=url,
+        )
         for url, count in counts
         if url not in claimed
     ]
@@ -65,7 +73,7 @@ def new_post_command(title: str, labels: str) -> None:
     slug = slugify(title)
     path = settings.posts_dir / f"{now:%Y-%m-%d}-{slug}.md"
     if path.exists():
-        raise click.ClickException(f"{path} existe déjà")
+        raise click.ClickException(_("%(path)s existe déjà", path=path))
     label_list = [label.strip() for label in labels.split(",") if label.strip()]
     path.write_text(
         "---\n"

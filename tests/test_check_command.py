@@ -40,6 +40,21 @@ def test_check_names_each_broken_file_and_fails(app, posts_dir):
     assert app.test_client().get("/").status_code == 200
 
 
+def test_check_speaks_english_when_the_site_does(make_app, posts_dir):
+    break_three_files(posts_dir)
+    app = make_app(settings={"site": {"locale": "en"}})
+    result = app.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 1
+    assert "posts/yaml-casse.md:5: bad YAML in front matter: " in result.output
+    assert "posts/sans-titre.md:1: missing title\n" in result.output
+    assert (
+        "posts/latin1.md:2: not UTF-8 text (save the file as UTF-8)\n" in result.output
+    )
+    assert "3 problem(s); " in result.output
+    for french in ("YAML invalide", "manquant", "enregistrez", "problème"):
+        assert french not in result.output
+
+
 def test_new_post_creates_a_draft_file(app, posts_dir):
     result = app.test_cli_runner().invoke(
         args=["new-post", "Mon billet d'été", "--labels", "été, vie"]

@@ -65,6 +65,25 @@ def test_moderator_create_from_stdin_then_list_passwd_delete(app, runner):
     assert runner.invoke(args=["moderator", "delete", "paul"]).exit_code != 0
 
 
+def test_moderator_commands_speak_english_when_the_site_does(make_app):
+    runner = make_app(settings={"site": {"locale": "en"}}).test_cli_runner()
+    created = runner.invoke(
+        args=["moderator", "create", "marie"], input="secret123\nsecret123\n"
+    )
+    assert created.exit_code == 0, created.output
+    assert created.output.splitlines() == [
+        "Password: ",
+        "Repeat the password: ",
+        "moderator created: marie",
+    ]
+    short = runner.invoke(
+        args=["moderator", "create", "z", "--password-stdin"], input="court\n"
+    )
+    assert "password too short: at least 8 characters" in short.output
+    unknown = runner.invoke(args=["moderator", "delete", "personne"])
+    assert "unknown moderator: personne" in unknown.output
+
+
 def test_short_password_is_refused(app, runner):
     result = runner.invoke(
         args=["moderator", "create", "z", "--password-stdin"], input="court\n"

@@ -145,6 +145,25 @@ def test_takeout_comments_keep_threads_authors_and_skip_spam(app, client):
     assert "Buy cheap pills" not in page
 
 
+def test_report_speaks_english_when_the_site_does(make_app, tmp_path):
+    """With ``locale = "en"`` the counts, skip reasons and errors are English."""
+    app = make_app(settings={"site": {"locale": "en"}})
+    result = run_import(app, TAKEOUT)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Imported: 5 post(s), 1 page(s) (including 1 draft(s)), 4 comment(s).",
+        "Skipped (comment on a post not imported): 1.",
+        "Skipped (deleted comment): 1.",
+        "Skipped (deleted post): 1.",
+        "Skipped (spam comment): 1.",
+    ]
+    bad = tmp_path / "export.xml"
+    bad.write_bytes(b'<?xml version="1.0"?><rss version="2.0"></rss>')
+    refused = run_import(app, bad)
+    assert refused.exit_code != 0
+    assert f"{bad}: not a Blogger export" in refused.output
+
+
 def test_second_run_changes_nothing(app, posts_dir):
     """Importing the same export twice adds no file, no byte and no comment."""
     first = run_import(app, TAKEOUT)
@@ -211,7 +230,8 @@ def test_truncated_export_keeps_what_precedes_and_warns(app, posts_dir, tmp_path
     bad.write_bytes(data[:cut])
     result = run_import(app, bad)
     assert result.exit_code == 0, result.output
-    assert "XML abîmé" in result.output
+    assert "Avertissement : feed.atom : XML abîmé à la ligne 49 (" in result.output
+    assert "2 entrée(s) lue(s) avant, la suite est ignorée" in result.output
     assert "2 article(s)" in result.output
     assert (posts_dir / "2011" / "10" / "nach-suzhou.md").exists()
     assert not (posts_dir / "2012" / "05").exists()

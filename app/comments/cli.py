@@ -6,6 +6,7 @@ import json
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from app.comments import queue
 from app.comments.models import Comment, CommentStatus
@@ -64,7 +65,10 @@ def _act(action: str, ids: tuple[int, ...]) -> None:
     missing = sorted(set(ids) - set(done))
     if missing:
         raise click.ClickException(
-            "commentaire inconnu : " + ", ".join(str(i) for i in missing)
+            _(
+                "commentaire inconnu : %(ids)s",
+                ids=", ".join(str(i) for i in missing),
+            )
         )
 
 

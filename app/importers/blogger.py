@@ -1,8 +1,8 @@
 """Read a Blogger export (old backup file or Takeout ``feed.atom``) into plain entries.
 
-Nothing here knows about Flask, files or the database: :func:`read_export`
-turns a file into an :class:`Export` holding one :class:`Entry` per post,
-page, comment or ignored item, ready for the writer.
+Nothing here knows about Flask (gettext aside), files or the database:
+:func:`read_export` turns a file into an :class:`Export` holding one
+:class:`Entry` per post, page, comment or ignored item, ready for the writer.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from flask_babel import gettext as _
 from lxml import etree
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -21,14 +22,14 @@ LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 TAKEOUT = "http://schemas.google.com/blogger/2018"
 THREAD = "http://purl.org/syndication/thread/1.0"
 
-# Takeout statuses that mean "never import" and the word the report uses.
+# Takeout statuses that mean "never import", and why: spam or trashed.
 SKIPPED_STATUSES = {
     "SPAM_COMMENT": "spam",
-    "SOFT_TRASHED": "supprimé",
-    "PERMANENTLY_TRASHED": "supprimé",
-    "TRASHED": "supprimé",
-    "DELETED": "supprimé",
-    "REMOVED": "supprimé",
+    "SOFT_TRASHED": "trashed",
+    "PERMANENTLY_TRASHED": "trashed",
+    "TRASHED": "trashed",
+    "DELETED": "trashed",
+    "REMOVED": "trashed",
 }
 
 
@@ -126,17 +127,19 @@ def read_export(path: Path) -> Export:
     try:
         tree = etree.parse(str(path), parser)
     except (etree.XMLSyntaxError, OSError, ValueError) as error:
-        raise NotBloggerExport(f"{path}: illisible ({error})") from None
+        raise NotBloggerExport(
+            _("%(path)s: illisible (%(error)s)", path=path, error=error)
+        ) from None
     root = tree.getroot() if tree is not None else None
     if root is None or local_name(root) != "feed" or root.tag != f"{{{ATOM}}}feed":
-        raise NotBloggerExport(f"{path}: ce n'est pas un export Blogger")
+        raise NotBloggerExport(_("%(path)s: ce n'est pas un export Blogger", path=path))
     elements, warnings = _sound_entries(root, parser, path)
     if TAKEOUT in root.nsmap.values() or _is_takeout(root):
         export = Export("takeout", [_takeout_entry(e) for e in elements])
     elif _is_backup(root):
         export = Export("backup", [_backup_entry(e) for e in elements])
     else:
-        raise NotBloggerExport(f"{path}: ce n'est pas un export Blogger")
+        raise NotBloggerExport(_("%(path)s: ce n'est pas un export Blogger", path=path))
     export.warnings = warnings
     _find_blog_author(root, export)
     return export
@@ -158,9 +161,13 @@ def _sound_entries(
         return entries, []
     line = errors[0].line
     before = [e for e in entries if (e.sourceline or 0) < line][:-1]
-    warning = (
-        f"{path.name} : XML abîmé à la ligne {line} ({errors[0].message.strip()}) ; "
-        f"{len(before)} entrée(s) lue(s) avant, la suite est ignorée"
+    warning = _(
+        "%(file)s : XML abîmé à la ligne %(line)d (%(error)s) ; "
+        "%(count)d entrée(s) lue(s) avant, la suite est ignorée",
+        file=path.name,
+        line=line,
+        error=errors[0].message.strip(),
+        count=len(before),
     )
     return before, [warning]
 

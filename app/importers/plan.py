@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from bs4 import BeautifulSoup
+from flask_babel import gettext as _
 
 from app.content.slugs import slugify
 from app.importers.blogger import SKIPPED_STATUSES, Entry, Export
@@ -189,7 +190,7 @@ class Planner:
                 self.plan.report.ignored += 1
             else:
                 self.plan.report.skip(
-                    "type inconnu", f"{entry.kind} ({entry.blogger_id})"
+                    _("type inconnu"), f"{entry.kind} ({entry.blogger_id})"
                 )
         for entry in comments:
             self._plan_comment(entry)
@@ -200,14 +201,15 @@ class Planner:
         report = self.plan.report
         key = id_key(entry.blogger_id)
         if entry.status in SKIPPED_STATUSES:
-            report.skip(f"article {SKIPPED_STATUSES[entry.status]}")
+            spam = SKIPPED_STATUSES[entry.status] == "spam"
+            report.skip(_("article spam") if spam else _("article supprimé"))
             return
         if key in self.known:
             report.existing += 1
             return
         date = entry.published or entry.updated
         if date is None or not key:
-            report.skip("sans date ni identifiant", entry.title or entry.blogger_id)
+            report.skip(_("sans date ni identifiant"), entry.title or entry.blogger_id)
             return
         date = date.astimezone(self.tz)
         is_page = entry.kind == "page"
@@ -224,13 +226,13 @@ class Planner:
         relpath = self._free_name(folder, slug, unique=not from_url)
         if relpath is None:
             report.skip(
-                "fichier déjà présent", f"{folder / slug}.md ({entry.blogger_id})"
+                _("fichier déjà présent"), f"{folder / slug}.md ({entry.blogger_id})"
             )
             return
         slug = relpath.stem
         url = f"/p/{slug}.html" if is_page else f"/{date:%Y/%m}/{slug}.html"
         if url in self.taken_urls:
-            report.skip("adresse déjà prise", f"{url} ({entry.blogger_id})")
+            report.skip(_("adresse déjà prise"), f"{url} ({entry.blogger_id})")
             return
         # Back-dated posts: Blogger kept the first URL; the engine uses the date.
         aliases = (
@@ -276,14 +278,15 @@ class Planner:
             report.existing += 1
             return
         if entry.status in SKIPPED_STATUSES:
-            report.skip(f"commentaire {SKIPPED_STATUSES[entry.status]}")
+            spam = SKIPPED_STATUSES[entry.status] == "spam"
+            report.skip(_("commentaire spam") if spam else _("commentaire supprimé"))
             return
         url = self.urls.get(id_key(entry.post_id or ""))
         if not url:
-            report.skip("commentaire sur un article non importé")
+            report.skip(_("commentaire sur un article non importé"))
             return
         if entry.published is None:
-            report.skip("commentaire sans date")
+            report.skip(_("commentaire sans date"))
             return
         author = "Anonyme" if entry.anonymous and not entry.author else entry.author
         if author == "Anonymous":

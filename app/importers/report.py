@@ -30,7 +30,7 @@ class ImportReport:
         """Count a skipped entry under ``reason``; name it in a warning if given."""
         self.skipped[reason] += 1
         if what:
-            self.warnings.append(f"{reason} : {what}")
+            self.warnings.append(_("%(reason)s : %(what)s", reason=reason, what=what))
 
     def lines(self) -> list[str]:
         """Return the report as lines for the terminal."""

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from app.comments.models import Comment, CommentStatus
@@ -48,7 +49,9 @@ def apply_plan(plan: Plan, posts_dir: Path, session: Session) -> None:
             destination = posts_dir / planned.relpath
             _make_parents(destination.parent, posts_dir, made)
             if destination.exists():
-                raise ImportConflict(f"{destination} est apparu pendant l'import")
+                raise ImportConflict(
+                    _("%(path)s est apparu pendant l'import", path=destination)
+                )
             os.replace(staging / planned.relpath, destination)
             moved.append(destination)
         session.commit()

@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from app.moderation import accounts
 
@@ -18,10 +19,12 @@ def _read_password(password_stdin: bool) -> str:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt(
-            "Mot de passe", hide_input=True, confirmation_prompt=True
+            _("Mot de passe"),
+            hide_input=True,
+            confirmation_prompt=_("Répétez le mot de passe"),
         )
     if len(password) < 8:
-        raise click.ClickException("mot de passe trop court : 8 caractères au moins")
+        raise click.ClickException(_("mot de passe trop court : 8 caractères au moins"))
     return password
 
 
@@ -29,7 +32,7 @@ def _existing(username: str):
     """Return the moderator ``username`` or stop with an error."""
     moderator = accounts.find(username)
     if moderator is None:
-        raise click.ClickException(f"modérateur inconnu : {username}")
+        raise click.ClickException(_("modérateur inconnu : %(name)s", name=username))
     return moderator
 
 
@@ -39,11 +42,13 @@ def _existing(username: str):
 def create_command(username: str, password_stdin: bool) -> None:
     """Create a moderator account."""
     if not username.strip() or len(username) > 80:
-        raise click.ClickException("un identifiant a de 1 à 80 caractères")
+        raise click.ClickException(_("un identifiant a de 1 à 80 caractères"))
     if accounts.find(username) is not None:
-        raise click.ClickException(f"ce modérateur existe déjà : {username}")
+        raise click.ClickException(
+            _("ce modérateur existe déjà : %(name)s", name=username)
+        )
     accounts.create(username, _read_password(password_stdin))
-    click.echo(f"modérateur créé : {username}")
+    click.echo(_("modérateur créé : %(name)s", name=username))
 
 
 @moderator_cli.command("list")
@@ -59,7 +64,7 @@ def list_command() -> None:
 def delete_command(username: str) -> None:
     """Delete a moderator account."""
     accounts.remove(_existing(username))
-    click.echo(f"modérateur supprimé : {username}")
+    click.echo(_("modérateur supprimé : %(name)s", name=username))
 
 
 @moderator_cli.command("passwd")
@@ -69,4 +74,4 @@ def passwd_command(username: str, password_stdin: bool) -> None:
     """Change a moderator's password."""
     moderator = _existing(username)
     accounts.change_password(moderator, _read_password(password_stdin))
-    click.echo(f"mot de passe changé : {username}")
+    click.echo(_("mot de passe changé : %(name)s", name=username))
