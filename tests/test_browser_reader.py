@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,7 @@ def test_reader_opens_home_follows_a_post_and_uses_the_archive(live_server, page
     assert archive.get_by_role("link", name="octobre").is_visible()
     assert not archive.get_by_role("link", name="février").is_visible()
     archive.locator("summary", has_text="2012").click()
-    assert archive.get_by_role("link", name="février").is_visible()
+    expect(archive.get_by_role("link", name="février")).to_be_visible()
     archive.get_by_role("link", name="février").click()
     page.wait_for_url("**/2012/02/")
     main = page.get_by_role("main")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.moderation import accounts
 
@@ -53,7 +54,8 @@ def test_reader_comment_is_approved_in_the_queue_and_counted(app, live_server, p
 
     # Répondre works without JavaScript and nests the reply.
     comment.get_by_role("link", name="Répondre").click()
-    assert "Réponse à Zoé." in page.locator("#comment-form").inner_text()
+    # A new page loads (?reply=): wait for it, the old one has a form too.
+    expect(page.locator("#comment-form")).to_contain_text("Réponse à Zoé.")
     page.get_by_label("Votre nom").fill("Jean Testeur")
     page.get_by_label("Votre commentaire").fill("Merci Zoé")
     page.get_by_role("button", name="Publier").click()
@@ -68,7 +70,8 @@ def test_invalid_comment_keeps_the_readers_text(live_server, page):
     long_text = "Un très long commentaire. " * 200
     page.get_by_label("Votre commentaire").fill(long_text)
     page.get_by_role("button", name="Publier").click()
-    assert page.get_by_text("Indiquez votre nom.").is_visible()
+    # The answer to the POST is a new page: wait for it, not for a URL change.
+    expect(page.get_by_text("Indiquez votre nom.")).to_be_visible()
     assert page.get_by_label("Votre commentaire").input_value() == long_text.strip()
     name = page.get_by_label("Votre nom")
     assert name.get_attribute("aria-invalid") == "true"
