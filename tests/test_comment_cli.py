@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import json
 
-from app.comments.models import Comment, CommentStatus
-from app.extensions import db
+from stored import status_of, store_comment
+
+from app.comments.models import CommentStatus
 from app.moderation import accounts
 
 GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
 
 
-def add(app, **fields) -> int:
-    """Store a comment directly and return its id."""
-    values = {"post_url": GUITARISTE, "author": "Anne", "body": "Salut tout le monde"}
-    values.update(fields)
-    with app.app_context():
-        comment = Comment(**values)
-        db.session.add(comment)
-        db.session.commit()
-        return comment.id
-
-
-def status_of(app, comment_id: int) -> CommentStatus:
-    """Return the stored state of a comment."""
-    with app.app_context():
-        return db.session.get(Comment, comment_id).status
+add = store_comment
 
 
 def test_moderator_create_asks_twice_and_hashes(app, runner):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from stored import store_comment
 
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
@@ -35,15 +36,8 @@ def stored(app) -> list[Comment]:
 
 
 def add(app, **fields) -> int:
-    """Store a comment directly and return its id."""
-    values = {"post_url": GUITARISTE, "author": "Anne", "body": "Salut"}
-    values["status"] = CommentStatus.APPROVED
-    values.update(fields)
-    with app.app_context():
-        comment = Comment(**values)
-        db.session.add(comment)
-        db.session.commit()
-        return comment.id
+    """Store a published comment directly and return its id."""
+    return store_comment(app, **{"status": CommentStatus.APPROVED, **fields})
 
 
 def heading(client, url=GUITARISTE) -> str:

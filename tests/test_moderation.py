@@ -6,9 +6,9 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from stored import status_of, store_comment
 
-from app.comments.models import Comment, CommentStatus
-from app.extensions import db
+from app.comments.models import CommentStatus
 from app.moderation import accounts
 from app.moderation.safety import safe_next
 
@@ -21,21 +21,7 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def add(app, **fields) -> int:
-    """Store a comment directly and return its id."""
-    values = {"post_url": GUITARISTE, "author": "Anne", "body": "Salut"}
-    values.update(fields)
-    with app.app_context():
-        comment = Comment(**values)
-        db.session.add(comment)
-        db.session.commit()
-        return comment.id
-
-
-def status_of(app, comment_id: int) -> CommentStatus:
-    """Return the stored state of a comment."""
-    with app.app_context():
-        return db.session.get(Comment, comment_id).status
+add = store_comment
 
 
 @pytest.fixture
