@@ -42,16 +42,20 @@ class PostError:
     # Folder the path is shown relative to (the posts folder's parent).
     root: Path | None = field(default=None, repr=False, compare=False)
 
-    def __str__(self) -> str:
-        """Return "posts/x.md:3: reason", the form editors can jump to."""
+    @property
+    def where(self) -> str:
+        """Return "posts/x.md:3" (or "posts/x.md" when no line is known)."""
         shown = self.path
         if self.root is not None:
             try:
                 shown = self.path.relative_to(self.root)
             except ValueError:
                 pass
-        where = f"{shown}:{self.line}" if self.line is not None else f"{shown}"
-        return f"{where}: {self.reason}"
+        return f"{shown}:{self.line}" if self.line is not None else f"{shown}"
+
+    def __str__(self) -> str:
+        """Return "posts/x.md:3: reason", the form editors can jump to."""
+        return f"{self.where}: {self.reason}"
 
 
 class PostReadError(Exception):

@@ -56,7 +56,7 @@ def _claim_urls(
         errors.append(PostError(post.source, None, reason, root=root))
 
     def shown(post: Post) -> str:
-        return str(PostError(post.source, None, "", root=root))[:-2]
+        return PostError(post.source, None, "", root=root).where
 
     for path in sorted(posts):
         post = posts[path]
