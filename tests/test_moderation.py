@@ -224,14 +224,19 @@ def test_login_attempts_are_rate_limited(make_app):
     assert codes[10] == 429
 
 
-def test_dashboard_lists_post_files_that_failed(make_app, posts_dir):
-    (posts_dir / "casse.md").write_text("---\ntitle: [oops\n---\nx\n", encoding="utf-8")
-    app = make_app()
+def dashboard_of(app) -> str:
+    """Log a new moderator into ``app`` and return the queue page's text."""
     with app.app_context():
         accounts.create("marie", PASSWORD)
     client = app.test_client()
     login(client)
-    page = text(client.get("/moderation/"))
+    return text(client.get("/moderation/"))
+
+
+def test_dashboard_lists_post_files_that_failed(make_app, posts_dir):
+    (posts_dir / "casse.md").write_text("---\ntitle: [oops\n---\nx\n", encoding="utf-8")
+    app = make_app()
+    page = dashboard_of(app)
     assert "casse.md" in page
     assert "pas pu être lu" in page
 
@@ -244,11 +249,7 @@ def test_dashboard_shows_file_problems_in_the_site_language_escaped(
         encoding="utf-8",
     )
     app = make_app(settings={"site": {"locale": "en"}})
-    with app.app_context():
-        accounts.create("marie", PASSWORD)
-    client = app.test_client()
-    login(client)
-    page = text(client.get("/moderation/"))
+    page = dashboard_of(app)
     assert "unknown key &#39;&lt;b&gt;gras&lt;/b&gt;&#39; (allowed: title" in page
     assert "<b>gras</b>" not in page
     assert "clé inconnue" not in page
