@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from app.config import current_settings
 from app.content.slugs import slugify
 from app.extensions import db, post_index
+from app.problems import describe
 
 
 @click.command("check")
@@ -22,11 +23,11 @@ def check_command() -> None:
     """Read every post and page; list the problems and exit non-zero if any."""
     index = post_index()
     index.refresh(force=True)
-    problems = list(index.problems)
+    problems = [describe(problem) for problem in index.problems]
     problems.extend(_orphan_comment_warnings(index))
     total = len(index.all_posts())
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(problem, err=True)
     if index.problems:
         click.echo(
             _(

@@ -150,10 +150,11 @@ def test_new_edited_and_deleted_files_show_without_restart(app, posts_dir):
     assert "Tout frais" not in text(client.get("/"))
 
 
-def test_scheduled_post_appears_when_its_time_comes(app):
-    index = app.extensions["carnet_posts"]
-    index._clock = lambda: datetime(2099, 1, 2, tzinfo=UTC)
-    client = app.test_client()
+def test_scheduled_post_appears_when_its_time_comes(make_app):
+    now = [datetime(2026, 11, 29, tzinfo=UTC)]
+    client = make_app(CARNET_CLOCK=lambda: now[0]).test_client()
+    assert "Article programmé" not in text(client.get("/"))
+    now[0] = datetime(2099, 1, 2, tzinfo=UTC)  # the post's date has passed
     assert "Article programmé" in text(client.get("/"))
 
 

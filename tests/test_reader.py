@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app import problems
 from app.content.reader import PostError, PostReadError, read_post
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -132,14 +133,14 @@ def test_single_label_and_explicit_slug(tmp_path):
 def test_broken_file_is_reported_with_line_and_reason(tmp_path, text, line, reason):
     error = error_of(tmp_path, text)
     assert error.line == line
-    assert reason in error.reason
+    assert reason in error.message()
 
 
 def test_non_utf8_file_is_reported_at_the_bad_line(tmp_path):
     raw = "---\ntitle: Été\ndate: 2011-10-03\n---\nDéjà\n".encode("latin-1")
     error = error_of(tmp_path, raw)
     assert error.line == 2
-    assert "pas du texte UTF-8" in error.reason
+    assert "pas du texte UTF-8" in error.message()
 
 
 def test_error_text_names_the_file_relative_to_the_site(tmp_path):
@@ -151,13 +152,23 @@ def test_error_text_names_the_file_relative_to_the_site(tmp_path):
 def test_error_read_outside_the_app_is_french_and_shown_in_the_site_language(
     tmp_path, make_app
 ):
-    # Files are read at start-up and in background refreshes, outside any request.
+    # Files are read at start-up and in background refreshes, outside any
+    # request: the problem keeps its message id, translated where it is shown.
     error = error_of(tmp_path, "---\ndate: 2011-10-03\n---\nx", name="sub/t.md")
     assert str(error) == "posts/sub/t.md:1: titre manquant"
     with make_app(settings={"site": {"locale": "en"}}).app_context():
-        assert str(error) == "posts/sub/t.md:1: missing title"
-        assert error.reason == "missing title"
+        assert problems.describe(error) == "posts/sub/t.md:1: missing title"
+        assert problems.reason(error) == "missing title"
+    with make_app().app_context():
+        assert problems.describe(error) == "posts/sub/t.md:1: titre manquant"
     assert str(error) == "posts/sub/t.md:1: titre manquant"
+
+
+def test_message_arguments_are_filled_in_after_translation(tmp_path, make_app):
+    error = error_of(tmp_path, "---\ntitle: T\ndate: demain\n---\n")
+    with make_app(settings={"site": {"locale": "en"}}).app_context():
+        assert "'demain'" in problems.reason(error)
+        assert "invalide" not in problems.reason(error)
 
 
 def test_updated_date_is_kept(tmp_path):

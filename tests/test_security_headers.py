@@ -10,7 +10,7 @@ import pytest
 from lxml import html
 from page_tour import POST_URL, seed, visit
 
-import app as app_package
+from app import factory
 from app.config import instance_secret_key
 
 
@@ -135,7 +135,7 @@ def test_an_app_without_blog_secret_key_uses_the_generated_one(
         asked.append(instance)
         return instance_secret_key(tmp_path / "instance")
 
-    monkeypatch.setattr(app_package, "instance_secret_key", key_in_tmp)
+    monkeypatch.setattr(factory, "instance_secret_key", key_in_tmp)
     app = make_app(BLOG_SECRET_KEY="")
     assert asked, "create_app did not ask for the instance key"
     key = app.config["SECRET_KEY"]

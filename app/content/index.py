@@ -11,10 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext
-
 from app.content.post import Post
-from app.content.reader import PostError, PostReadError, read_post
+from app.content.problems import N_, PostError, PostReadError
+from app.content.reader import read_post
 from app.content.search import Postings, matching_numbers, update_postings
 from app.content.slugs import fold
 from app.content.snapshot import Snapshot, build_snapshot
@@ -22,6 +21,8 @@ from app.content.snapshot import Snapshot, build_snapshot
 log = logging.getLogger("carnet.content")
 
 Clock = Callable[[], datetime]
+# Turns a problem into the log line, in the site's language (the app's gettext).
+Describe = Callable[[PostError], str]
 
 
 def _utc_now() -> datetime:
@@ -43,13 +44,19 @@ class PostIndex:
         tz: ZoneInfo,
         clock: Clock | None = None,
         scan_interval: float = 1.0,
+        describe: Describe = PostError.describe,
     ) -> None:
-        """Index the folder now (cold build); later refreshes re-read changes only."""
+        """Index the folder now (cold build); later refreshes re-read changes only.
+
+        ``describe`` words the problems logged as files are read (French
+        unless the application passes its own translation).
+        """
         # Absolute, so that error messages can name "posts/x.md" reliably.
         self.posts_dir = Path(posts_dir).absolute()
         self.tz = tz
         self.scan_interval = scan_interval
         self._clock = clock or _utc_now
+        self._describe = describe
         self._lock = threading.Lock()
         self._next_scan = 0.0
         # path -> ((mtime_ns, size), Post or PostError); touched under the lock.
@@ -145,16 +152,16 @@ class PostIndex:
                 entries.pop(path, None)  # vanished meanwhile: next scan decides
                 continue
             except Exception as exc:  # noqa: BLE001 - one file never stops the site
-                reason = lazy_gettext(
-                    "illisible (%(kind)s : %(error)s)",
-                    kind=exc.__class__.__name__,
-                    error=str(exc),
+                value = PostError(
+                    Path(path),
+                    None,
+                    N_("illisible (%(kind)s : %(error)s)"),
+                    {"kind": exc.__class__.__name__, "error": str(exc)},
+                    root=self.posts_dir.parent,
                 )
-                value = PostError(Path(path), None, reason, root=self.posts_dir.parent)
             if isinstance(value, PostError):
-                # Once per file version (read once); made text now, in the
-                # site's language, not by whichever handler formats it later.
-                log.warning("%s", str(value))
+                # Once per file version (read once), in the site's language.
+                log.warning("%s", self._describe(value))
             entries[path] = (found[path], value)
             after[path] = value
         self._postings = update_postings(self._postings, self._ids, before, after)
@@ -174,10 +181,10 @@ class PostIndex:
             postings=self._postings,
         )
         # Collision errors are recomputed on each build: log the new ones only.
-        collisions = frozenset(str(e) for e in snap.collisions)
-        for message in sorted(collisions - self._logged):
-            log.warning("%s", message)
-        self._logged = collisions
+        collisions = {str(e): e for e in snap.collisions}
+        for key in sorted(collisions.keys() - self._logged):
+            log.warning("%s", self._describe(collisions[key]))
+        self._logged = frozenset(collisions)
         self._snap = snap
 
     # -- queries ----------------------------------------------------------

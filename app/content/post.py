@@ -17,6 +17,17 @@ _TAGS = re.compile(r"<[^>]*>")
 _LINK_TARGETS = re.compile(r"\]\([^)]*\)")
 
 
+def post_url(date: datetime, slug: str, is_page: bool = False) -> str:
+    """Return the URL path of a post (``/2011/10/slug.html``) or page (``/p/…``).
+
+    The one place the rule is spelled: a post's URL is its identity, which its
+    comments hang on and the importer must predict.
+    """
+    if is_page:
+        return f"/p/{slug}.html"
+    return f"/{date:%Y}/{date:%m}/{slug}.html"
+
+
 @dataclass(frozen=True)
 class Post:
     """An article (or a page under posts/pages/) and its front matter."""
@@ -41,9 +52,7 @@ class Post:
     @cached_property
     def url(self) -> str:
         """Return the canonical URL path, as Blogger builds it."""
-        if self.is_page:
-            return f"/p/{self.slug}.html"
-        return f"/{self.date:%Y}/{self.date:%m}/{self.slug}.html"
+        return post_url(self.date, self.slug, self.is_page)
 
     @property
     def urls(self) -> tuple[str, ...]:

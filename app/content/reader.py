@@ -1,70 +1,36 @@
-"""Read one file of posts/ into a Post, or explain why it cannot be read."""
+"""Read one file of posts/ into a Post, or explain why it cannot be read.
+
+Front matter is checked field by field through :data:`FIELDS`, one processor
+per key (as Pelican's metadata processors): a key is allowed when it has a
+processor, and each processor states its own rule and its own error.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from flask_babel import lazy_gettext
-from flask_babel.speaklater import LazyString
 
 from app.content.post import Post
-from app.content.slugs import slugify
+from app.content.problems import N_, PostError, PostReadError
+from app.content.slugs import SLUG, slugify
 
 try:  # the C loader is much faster on 10,000 files
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-ALLOWED_KEYS = (
-    "title date labels slug author draft summary aliases blogger_id updated"
-).split()
 PAGES_DIR = "pages"
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
-_SLUG = re.compile(r"^[\w.~-]+$")
 _DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 
-
-@dataclass(frozen=True)
-class PostError:
-    """Why a file of posts/ cannot be served, with its file and line."""
-
-    path: Path
-    line: int | None
-    # Lazy: files are read outside any request (start-up, background refresh);
-    # the reason turns into text, in the site's language, when it is shown.
-    reason: str | LazyString
-    # Folder the path is shown relative to (the posts folder's parent).
-    root: Path | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def where(self) -> str:
-        """Return "posts/x.md:3" (or "posts/x.md" when no line is known)."""
-        shown = self.path
-        if self.root is not None:
-            try:
-                shown = self.path.relative_to(self.root)
-            except ValueError:
-                pass
-        return f"{shown}:{self.line}" if self.line is not None else f"{shown}"
-
-    def __str__(self) -> str:
-        """Return "posts/x.md:3: reason", the form editors can jump to."""
-        return f"{self.where}: {self.reason}"
-
-
-class PostReadError(Exception):
-    """A file of posts/ could not be read; ``error`` says where and why."""
-
-    def __init__(self, error: PostError) -> None:
-        """Keep the error value; its text is the message, made when shown."""
-        super().__init__(error)
-        self.error = error
+__all__ = ["FIELDS", "PostError", "PostReadError", "is_page_path", "read_post"]
 
 
 def is_page_path(path: Path, posts_dir: Path) -> bool:
@@ -82,16 +48,20 @@ def read_post(path: Path, posts_dir: Path, tz: ZoneInfo) -> Post:
 
 
 class _Reader:
-    """The state of reading one file: where to report errors."""
+    """The state of reading one file: where to report errors, what is read."""
 
     def __init__(self, path: Path, posts_dir: Path, tz: ZoneInfo) -> None:
         """Remember the file, the posts folder and the site timezone."""
         self.path, self.posts_dir, self.tz = path, posts_dir, tz
+        self.is_page = is_page_path(path, posts_dir)
         self.front: list[str] = []
+        self.mtime = 0.0
+        # Fields already read, in FIELDS order: slug's default needs the title.
+        self.values: dict[str, Any] = {}
 
-    def fail(self, line: int | None, reason: str | LazyString) -> PostReadError:
+    def fail(self, line: int | None, reason: str, /, **args: Any) -> PostReadError:
         """Return the exception describing a problem at a line of the file."""
-        error = PostError(self.path, line, reason, root=self.posts_dir.parent)
+        error = PostError(self.path, line, reason, args, root=self.posts_dir.parent)
         return PostReadError(error)
 
     def key_line(self, key: str) -> int:
@@ -102,6 +72,10 @@ class _Reader:
                 return number
         return 1
 
+    def fail_at(self, key: str, reason: str, /, **args: Any) -> PostReadError:
+        """Return the exception for a problem with the value of ``key``."""
+        return self.fail(self.key_line(key), reason, **args)
+
     def read(self, raw: bytes, stat) -> Post:
         """Parse the bytes of the file into a Post."""
         try:
@@ -109,16 +83,13 @@ class _Reader:
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             raise self.fail(
-                line,
-                lazy_gettext("pas du texte UTF-8 (enregistrez le fichier en UTF-8)"),
+                line, N_("pas du texte UTF-8 (enregistrez le fichier en UTF-8)")
             ) from None
         lines = text.splitlines(keepends=True)
         if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
             raise self.fail(
                 1,
-                lazy_gettext(
-                    "pas d’en-tête : le fichier doit commencer par une ligne '---'"
-                ),
+                N_("pas d’en-tête : le fichier doit commencer par une ligne '---'"),
             )
         end = next(
             (i for i in range(1, len(lines)) if _CLOSE.match(lines[i].rstrip("\r\n"))),
@@ -126,12 +97,21 @@ class _Reader:
         )
         if end is None:
             raise self.fail(
-                1, lazy_gettext("en-tête non fermé : terminez-le par une ligne '---'")
+                1, N_("en-tête non fermé : terminez-le par une ligne '---'")
             )
         self.front = lines[1:end]
+        self.mtime = stat.st_mtime
         meta = self.load_yaml("".join(self.front))
-        body = "".join(lines[end + 1 :])
-        return self.build(meta, body, stat)
+        for key, process in FIELDS.items():
+            self.values[key] = process(self, key, meta.get(key))
+        return Post(
+            source=self.path,
+            is_page=self.is_page,
+            body="".join(lines[end + 1 :]),
+            mtime_ns=stat.st_mtime_ns,
+            size=stat.st_size,
+            **self.values,
+        )
 
     def load_yaml(self, source: str) -> dict:
         """Parse the front matter YAML into a dict of allowed keys."""
@@ -142,87 +122,24 @@ class _Reader:
                 exc, "context_mark", None
             )
             line = mark.line + 2 if mark is not None else 1  # +1 for "---"
-            problem = getattr(exc, "problem", None) or str(exc)
             # The YAML library's own words stay as they are.
+            problem = getattr(exc, "problem", None) or str(exc)
             raise self.fail(
-                line,
-                lazy_gettext(
-                    "YAML invalide dans l’en-tête : %(problem)s", problem=problem
-                ),
+                line, N_("YAML invalide dans l’en-tête : %(problem)s"), problem=problem
             ) from None
         if meta is None:
             meta = {}
         if not isinstance(meta, dict):
-            raise self.fail(
-                2, lazy_gettext("l’en-tête doit être fait de lignes 'clé: valeur'")
-            )
+            raise self.fail(2, N_("l’en-tête doit être fait de lignes 'clé: valeur'"))
         for key in meta:
-            if key not in ALLOWED_KEYS:
-                raise self.fail(
-                    self.key_line(str(key)),
-                    lazy_gettext(
-                        "clé inconnue %(key)s (clés permises : %(allowed)s)",
-                        key=repr(key),
-                        allowed=", ".join(ALLOWED_KEYS),
-                    ),
+            if key not in FIELDS:
+                raise self.fail_at(
+                    str(key),
+                    N_("clé inconnue %(key)s (clés permises : %(allowed)s)"),
+                    key=repr(key),
+                    allowed=", ".join(FIELDS),
                 )
         return meta
-
-    def build(self, meta: dict, body: str, stat) -> Post:
-        """Check the types of the front matter values and make the Post."""
-        is_page = is_page_path(self.path, self.posts_dir)
-        title = meta.get("title")
-        if isinstance(title, int | float) and not isinstance(title, bool):
-            title = str(title)
-        if title is not None and not isinstance(title, str):
-            raise self.fail(
-                self.key_line("title"),
-                lazy_gettext("%(key)s doit être du texte", key="title"),
-            )
-        if not title or not title.strip():
-            raise self.fail(self.key_line("title"), lazy_gettext("titre manquant"))
-        if meta.get("date") is None:
-            if not is_page:
-                raise self.fail(self.key_line("date"), lazy_gettext("date manquante"))
-            when = datetime.fromtimestamp(stat.st_mtime, self.tz)
-        else:
-            when = self.to_datetime("date", meta["date"])
-        updated = meta.get("updated")
-        if updated is not None:
-            updated = self.to_datetime("updated", updated)
-        slug = meta.get("slug")
-        if slug is None:
-            slug = slugify(title)
-        elif not isinstance(slug, str | int) or not _SLUG.match(str(slug)):
-            raise self.fail(
-                self.key_line("slug"),
-                lazy_gettext(
-                    "slug ne peut contenir que des lettres, des chiffres et des tirets "
-                    "(ni espace ni barre oblique)"
-                ),
-            )
-        draft = meta.get("draft", False)
-        if not isinstance(draft, bool):
-            raise self.fail(
-                self.key_line("draft"), lazy_gettext("draft doit valoir true ou false")
-            )
-        return Post(
-            source=self.path,
-            title=title.strip(),
-            date=when,
-            slug=str(slug),
-            labels=self.labels(meta.get("labels")),
-            author=self.optional_text("author", meta.get("author")),
-            draft=draft,
-            summary=self.optional_text("summary", meta.get("summary")),
-            aliases=self.aliases(meta.get("aliases")),
-            is_page=is_page,
-            blogger_id=self.optional_text("blogger_id", meta.get("blogger_id")),
-            body=body,
-            updated=updated,
-            mtime_ns=stat.st_mtime_ns,
-            size=stat.st_size,
-        )
 
     def to_datetime(self, key: str, value: object) -> datetime:
         """Return a front matter date as an aware datetime in the site timezone."""
@@ -234,13 +151,13 @@ class _Reader:
             return value.astimezone(self.tz)
         if isinstance(value, date):
             return datetime.combine(value, time(0, 0), self.tz)
-        raise self.fail(
-            self.key_line(key),
-            lazy_gettext(
+        raise self.fail_at(
+            key,
+            N_(
                 "%(key)s doit ressembler à 2011-10-03 21:40 "
-                "(ou ISO 8601 avec décalage horaire)",
-                key=key,
+                "(ou ISO 8601 avec décalage horaire)"
             ),
+            key=key,
         )
 
     def parse_date(self, key: str, text: str) -> datetime:
@@ -253,54 +170,113 @@ class _Reader:
         try:
             return datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise self.fail(
-                self.key_line(key),
-                lazy_gettext(
-                    "%(key)s invalide %(value)s : écrivez 2011-10-03 21:40 ou ISO 8601",
-                    key=key,
-                    value=repr(text),
-                ),
+            raise self.fail_at(
+                key,
+                N_("%(key)s invalide %(value)s : écrivez 2011-10-03 21:40 ou ISO 8601"),
+                key=key,
+                value=repr(text),
             ) from None
 
-    def optional_text(self, key: str, value: object) -> str | None:
-        """Return an optional text value (numbers accepted as text)."""
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise self.fail(
-                self.key_line(key), lazy_gettext("%(key)s doit être du texte", key=key)
-            )
-        return str(value).strip() or None
 
-    def labels(self, value: object) -> tuple[str, ...]:
-        """Return the labels: a list of texts or a single text."""
-        if value is None:
-            return ()
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(
-            isinstance(item, str | int) and not isinstance(item, bool) for item in items
-        ):
-            raise self.fail(
-                self.key_line("labels"),
-                lazy_gettext(
-                    "labels doit être une liste de textes, par exemple [a, b]"
-                ),
-            )
-        cleaned = (str(item).strip() for item in items)
-        return tuple(dict.fromkeys(label for label in cleaned if label))
+# -- one processor per front matter key ---------------------------------------
 
-    def aliases(self, value: object) -> tuple[str, ...]:
-        """Return the old URL paths: a list of "/..." paths."""
-        if value is None:
-            return ()
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(
-            isinstance(item, str) and item.startswith("/") for item in items
-        ):
-            raise self.fail(
-                self.key_line("aliases"),
-                lazy_gettext(
-                    "aliases doit être une liste d’adresses commençant par '/'"
-                ),
-            )
-        return tuple(dict.fromkeys(item.strip() for item in items))
+Processor = Callable[[_Reader, str, object], Any]
+
+
+def _text(reader: _Reader, key: str, value: object) -> str | None:
+    """Read an optional text (numbers accepted as text)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise reader.fail_at(key, N_("%(key)s doit être du texte"), key=key)
+    return str(value).strip() or None
+
+
+def _title(reader: _Reader, key: str, value: object) -> str:
+    """Read the title: required text."""
+    title = _text(reader, key, value)
+    if not title:
+        raise reader.fail_at(key, N_("titre manquant"))
+    return title
+
+
+def _date(reader: _Reader, key: str, value: object) -> datetime:
+    """Read the date: required for posts; a page without one takes its mtime."""
+    if value is None:
+        if not reader.is_page:
+            raise reader.fail_at(key, N_("date manquante"))
+        return datetime.fromtimestamp(reader.mtime, reader.tz)
+    return reader.to_datetime(key, value)
+
+
+def _updated(reader: _Reader, key: str, value: object) -> datetime | None:
+    """Read the optional date of the last real change."""
+    return None if value is None else reader.to_datetime(key, value)
+
+
+def _slug(reader: _Reader, key: str, value: object) -> str:
+    """Read the slug, or derive it from the title as Blogger does."""
+    if value is None:
+        return slugify(reader.values["title"])
+    if not isinstance(value, str | int) or not SLUG.match(str(value)):
+        raise reader.fail_at(
+            key,
+            N_(
+                "slug ne peut contenir que des lettres, des chiffres et des tirets "
+                "(ni espace ni barre oblique)"
+            ),
+        )
+    return str(value)
+
+
+def _labels(reader: _Reader, key: str, value: object) -> tuple[str, ...]:
+    """Read the labels: a list of texts or a single text."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(
+        isinstance(item, str | int) and not isinstance(item, bool) for item in items
+    ):
+        raise reader.fail_at(
+            key, N_("labels doit être une liste de textes, par exemple [a, b]")
+        )
+    cleaned = (str(item).strip() for item in items)
+    return tuple(dict.fromkeys(label for label in cleaned if label))
+
+
+def _draft(reader: _Reader, key: str, value: object) -> bool:
+    """Read the draft flag: true or false, false when absent."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise reader.fail_at(key, N_("draft doit valoir true ou false"))
+    return value
+
+
+def _aliases(reader: _Reader, key: str, value: object) -> tuple[str, ...]:
+    """Read the old URL paths: a list of "/..." paths."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(
+        isinstance(item, str) and item.startswith("/") for item in items
+    ):
+        raise reader.fail_at(
+            key, N_("aliases doit être une liste d’adresses commençant par '/'")
+        )
+    return tuple(dict.fromkeys(item.strip() for item in items))
+
+
+#: Every front matter key, in the order read (slug after title), with its rule.
+FIELDS: dict[str, Processor] = {
+    "title": _title,
+    "date": _date,
+    "updated": _updated,
+    "slug": _slug,
+    "draft": _draft,
+    "labels": _labels,
+    "author": _text,
+    "summary": _text,
+    "aliases": _aliases,
+    "blogger_id": _text,
+}

@@ -7,12 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
 from pathlib import Path
-
-from flask_babel import lazy_gettext
-from flask_babel.speaklater import LazyString
+from typing import Any
 
 from app.content.post import Post
-from app.content.reader import PostError
+from app.content.problems import N_, PostError
 from app.content.search import Postings
 from app.content.slugs import fold
 
@@ -52,8 +50,8 @@ def _claim_urls(
     owners: dict[str, Post] = {}
     errors: list[PostError] = []
 
-    def clash(post: Post, reason: LazyString) -> None:
-        errors.append(PostError(post.source, None, reason, root=root))
+    def clash(post: Post, reason: str, **args: Any) -> None:
+        errors.append(PostError(post.source, None, reason, args, root=root))
 
     def shown(post: Post) -> str:
         return PostError(post.source, None, "", root=root).where
@@ -64,19 +62,15 @@ def _claim_urls(
         if first is not post:
             clash(
                 first,
-                lazy_gettext(
-                    "adresse en double %(url)s (aussi %(other)s ; celui-ci est servi)",
-                    url=post.url,
-                    other=shown(post),
-                ),
+                N_("adresse en double %(url)s (aussi %(other)s ; celui-ci est servi)"),
+                url=post.url,
+                other=shown(post),
             )
             clash(
                 post,
-                lazy_gettext(
-                    "adresse en double %(url)s (aussi %(other)s, qui est servi)",
-                    url=post.url,
-                    other=shown(first),
-                ),
+                N_("adresse en double %(url)s (aussi %(other)s, qui est servi)"),
+                url=post.url,
+                other=shown(first),
             )
     aliases: dict[str, Post] = {}
     for path in sorted(posts):
@@ -87,11 +81,9 @@ def _claim_urls(
             if alias in owners:
                 clash(
                     post,
-                    lazy_gettext(
-                        "l’alias %(alias)s est l’adresse de %(other)s",
-                        alias=alias,
-                        other=shown(owners[alias]),
-                    ),
+                    N_("l’alias %(alias)s est l’adresse de %(other)s"),
+                    alias=alias,
+                    other=shown(owners[alias]),
                 )
                 continue
             first = aliases.setdefault(alias, post)
@@ -99,11 +91,9 @@ def _claim_urls(
                 for claimant, other in ((first, post), (post, first)):
                     clash(
                         claimant,
-                        lazy_gettext(
-                            "l’alias %(alias)s est aussi revendiqué par %(other)s",
-                            alias=alias,
-                            other=shown(other),
-                        ),
+                        N_("l’alias %(alias)s est aussi revendiqué par %(other)s"),
+                        alias=alias,
+                        other=shown(other),
                     )
     return owners, aliases, errors
 

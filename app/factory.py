@@ -1,0 +1,132 @@
+"""The application factory: settings, extensions, blueprints, commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import Settings, instance_secret_key, load_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure a Carnet application.
+
+    ``test_config`` may hold ``BLOG_*`` overrides, a ``settings`` dict standing
+    in for blog.toml, and any Flask configuration key.
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    test_config = dict(test_config or {})
+    settings = load_settings(
+        PROJECT_ROOT, Path(app.instance_path), overrides=test_config
+    )
+    _configure(app, settings)
+    app.config.update(
+        {
+            k: v
+            for k, v in test_config.items()
+            if k != "settings" and not k.startswith("BLOG_")
+        }
+    )
+
+    from app import cli, extensions, pagecache, problems, templating
+    from app.comments import models as comment_models  # noqa: F401 (Alembic)
+    from app.content.index import PostIndex
+    from app.moderation import models as moderation_models  # noqa: F401 (Alembic)
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(
+        app,
+        extensions.db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+    )
+    # First among the before_request hooks: a page served from memory skips
+    # the others (the rate limiter's costs a fifth of such a request), which
+    # have nothing to do for it: only POSTs are limited or need a CSRF check.
+    pagecache.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.babel.init_app(
+        app,
+        locale_selector=lambda: settings.site.locale,
+        timezone_selector=lambda: settings.site.timezone,
+    )
+    # Read in an app context, so that the problems logged by this first read
+    # are in the site's language (outside one they fall back to French).
+    with app.app_context():
+        app.extensions["carnet_posts"] = PostIndex(
+            settings.posts_dir,
+            settings.site.tz,
+            # Tests set the time of day (scheduled posts) through the config.
+            clock=app.config.get("CARNET_CLOCK"),
+            describe=problems.describe,
+        )
+    templating.init_app(app)
+
+    from app import blog, importers, moderation, security
+
+    moderation.init_app(app)
+    blog.init_app(app)
+    importers.init_app(app)
+    cli.init_app(app)
+    security.init_app(app)
+
+    if settings.site.trusted_proxies:
+        n = settings.site.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    """Translate validated settings into Flask and extension configuration."""
+    secret = settings.secret_key or instance_secret_key(Path(app.instance_path))
+    app.config.update(
+        CARNET=settings,
+        SECRET_KEY=secret,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
+        RATELIMIT_HEADERS_ENABLED=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.site.base_url.startswith("https://"),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="fr",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    """Return SQLAlchemy engine options suited to the database in ``url``."""
+    if url.startswith("sqlite"):
+        # Writers wait for each other instead of failing with "database is locked".
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """Put SQLite in WAL mode so readers never block the one writer."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
