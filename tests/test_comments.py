@@ -63,8 +63,7 @@ def test_approved_comment_appears_at_its_anchor(app, client):
     send(client, body="Très bel article.")
     [comment] = stored(app)
     with app.app_context():
-        row = db.session.get(Comment, comment.id)
-        row.approve()
+        db.session.get(Comment, comment.id).status = CommentStatus.APPROVED
         db.session.commit()
     page = text(client.get(GUITARISTE))
     assert f'id="c{comment.id}"' in page
@@ -113,7 +112,7 @@ def test_replies_are_nested_inside_their_parent(app, client):
     reply = stored(app)[-1]
     assert reply.parent_id == parent
     with app.app_context():
-        db.session.get(Comment, reply.id).approve()
+        db.session.get(Comment, reply.id).status = CommentStatus.APPROVED
         db.session.commit()
     page = text(client.get(GUITARISTE))
     start = page.index(f'id="c{parent}"')

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from app.blog.listing import sidebar
-from app.extensions import post_index
+from app.extensions import db, post_index
 
 MESSAGES = {
     400: (
@@ -46,6 +47,13 @@ MESSAGES = {
 def render_error(error: HTTPException):
     """Render an error page; an unknown address may still be an old alias."""
     code = error.code or 500
+    if code == 500:
+        # Whatever failed may have left the transaction broken: the sidebar
+        # below, and the next request of this worker, need a usable session.
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            pass  # a connection that died: the pool replaces it
     if code == 404 and request.method in ("GET", "HEAD"):
         target = post_index().by_alias(request.path)
         if target is not None:

@@ -1,46 +1,78 @@
-"""Atom and RSS feeds of posts at Blogger's addresses."""
+"""Atom and RSS feeds at Blogger's addresses: posts, a label's posts, comments."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
+from app.comments.models import Comment
+from app.comments.sanitize import comment_html
+from app.comments.service import latest_approved
 from app.config import current_settings
 from app.content.post import Post
 from app.extensions import post_index
+from app.links import absolute
+from app.params import whole_number
 
 bp = Blueprint("feeds", __name__)
 
 # href="/…" and src="/…" in post HTML, to be made absolute for feed readers.
 _ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
-
-DEFAULT_ENTRIES = 25
-MAX_ENTRIES = 500
-
-
-def feed_window(items: Sequence) -> Sequence:
-    """Return the slice asked for by Blogger's ``start-index`` and ``max-results``."""
-    count = request.args.get("max-results", DEFAULT_ENTRIES, type=int)
-    start = request.args.get("start-index", 1, type=int)
-    count = min(max(count, 1), MAX_ENTRIES)
-    start = max(start, 1) - 1
-    return items[start : start + count]
+# The ``updated`` of a comment feed with no comment yet: any fixed date will do.
+EMPTY_FEED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def new_feed(title: str, path: str, subtitle: str = "") -> FeedGenerator:
-    """Start a feed whose id, self and alternate links are absolute URLs."""
+@dataclass(frozen=True)
+class FeedWindow:
+    """Which entries a feed carries: Blogger's ``start-index`` and ``max-results``."""
+
+    start: int = 1  # 1-based, as Blogger counts
+    count: int = 25
+
+    DEFAULT = 25  # entries, as Blogger's feeds
+    MAX = 500
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> FeedWindow:
+        """Read the window from a query string; anything unreadable is the default."""
+        start = whole_number(args.get("start-index"), 1, low=1) or 1
+        count = whole_number(args.get("max-results"), cls.DEFAULT, low=0) or 1
+        return cls(start=start, count=min(count, cls.MAX))
+
+    @property
+    def offset(self) -> int:
+        """Return how many entries come before the window."""
+        return self.start - 1
+
+    def of(self, items: Sequence) -> Sequence:
+        """Return the window's slice of ``items``."""
+        return items[self.offset : self.offset + self.count]
+
+
+def new_feed(title: str, path: str, alternate: str | None = None) -> FeedGenerator:
+    """Start a feed whose id, self and alternate links are absolute URLs.
+
+    ``alternate`` is the page the feed follows (the home page by default).
+    """
     settings = current_settings()
-    base = settings.site.base_url.rstrip("/")
     feed = FeedGenerator()
-    feed.id(base + path)
+    feed.id(absolute(path))
     feed.title(title)
-    feed.subtitle(subtitle or settings.site.description or title)
-    feed.link(href=base + "/", rel="alternate")
-    feed.link(href=base + request.full_path.rstrip("?"), rel="self")
+    feed.subtitle(settings.site.description or title)
+    feed.link(
+        href=absolute(alternate or url_for("blog.home")),
+        rel="alternate",
+        type="text/html",
+    )
+    feed.link(href=absolute(request.full_path.rstrip("?")), rel="self")
     feed.language(settings.site.language)
     feed.author({"name": settings.author.name})
     feed.generator("Carnet")
@@ -57,16 +89,16 @@ def feed_response(feed: FeedGenerator) -> Response:
 def _add_posts(feed: FeedGenerator, posts: Sequence[Post]) -> None:
     """Add posts as entries with their full content, newest first."""
     settings = current_settings()
-    base = settings.site.base_url.rstrip("/")
+    base = absolute("")
     newest = None
     # feedgen prepends each entry: add the oldest first so the newest leads.
-    for post in reversed(feed_window(posts)):
+    for post in reversed(FeedWindow.from_args(request.args).of(posts)):
         entry = feed.add_entry()
-        entry.id(base + post.url)
+        entry.id(absolute(post.url))
         entry.title(post.title)
-        entry.link(href=base + post.url, rel="alternate")
+        entry.link(href=absolute(post.url), rel="alternate")
         entry.published(post.date)
-        updated = getattr(post, "updated", None) or post.date
+        updated = post.updated or post.date
         entry.updated(updated)
         entry.author({"name": post.author or settings.author.name})
         for label in post.labels:
@@ -79,23 +111,88 @@ def _add_posts(feed: FeedGenerator, posts: Sequence[Post]) -> None:
 
 
 @bp.get("/feeds/posts/default")
-def posts_feed() -> Response:
+def posts() -> Response:
     """Feed of the newest posts."""
-    settings = current_settings()
-    feed = new_feed(settings.site.title, "/feeds/posts/default")
+    feed = new_feed(current_settings().site.title, url_for("feeds.posts"))
     _add_posts(feed, post_index().visible())
     return feed_response(feed)
 
 
 @bp.get("/feeds/posts/default/-/<path:label>")
-def label_feed(label: str) -> Response:
+def label(label: str) -> Response:
     """Feed of the newest posts with one label."""
     posts = post_index().by_label(label)
     if not posts:
         abort(404)
-    settings = current_settings()
-    feed = new_feed(
-        f"{settings.site.title} : {label}", f"/feeds/posts/default/-/{label}"
-    )
+    site = current_settings().site.title
+    feed = new_feed(f"{site} : {label}", url_for("feeds.label", label=label))
     _add_posts(feed, posts)
     return feed_response(feed)
+
+
+def _comment_title(comment: Comment) -> str:
+    """Return the start of the comment's text, as Blogger titles its entries."""
+    text = Markup(comment_html(comment.body)).striptags()
+    return text if len(text) <= 60 else text[:59].rstrip() + "…"
+
+
+def _post_of(comment: Comment) -> Post | None:
+    """Return the post a comment hangs on, following aliases."""
+    index = post_index()
+    return index.by_url(comment.post_url) or index.by_alias(comment.post_url)
+
+
+def _comments_feed(post: Post | None) -> Response:
+    """Serve the Atom feed of a post's approved comments (or the whole blog's)."""
+    window = FeedWindow.from_args(request.args)
+    urls = post.urls if post is not None else None
+    rows = latest_approved(urls, window.offset, window.count)
+    if post is None:
+        feed = new_feed(
+            _("%(site)s - Commentaires", site=current_settings().site.title),
+            url_for("feeds.comments"),
+        )
+    else:
+        feed = new_feed(
+            _("%(title)s - Commentaires", title=post.title),
+            url_for("feeds.post_comments", post_id=post.post_id),
+            alternate=post.url,
+        )
+    if rows:
+        feed.updated(rows[0].created_utc)
+    else:
+        feed.updated(post.date if post is not None else EMPTY_FEED_DATE)
+    # feedgen prepends entries: add oldest first so the feed reads newest first.
+    for comment in reversed(rows):
+        target = post or _post_of(comment)
+        if target is None:
+            continue
+        entry = feed.add_entry()
+        entry.id(absolute(f"/comments/{comment.id}"))
+        entry.title(_comment_title(comment) or comment.author)
+        entry.link(
+            href=absolute(f"{target.url}#c{comment.id}"),
+            rel="alternate",
+            type="text/html",
+        )
+        entry.author({"name": comment.author})
+        entry.published(comment.created_utc)
+        entry.updated(comment.created_utc)
+        entry.content(str(comment_html(comment.body)), type="html")
+    body = feed.atom_str(pretty=True)
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/feeds/comments/default")
+def comments() -> Response:
+    """Serve the Atom feed of the newest approved comments on the whole blog."""
+    return _comments_feed(None)
+
+
+@bp.get("/feeds/<post_id>/comments/default")
+def post_comments(post_id: str) -> Response:
+    """Serve the Atom feed of one post's approved comments."""
+    post = post_index().by_post_id(post_id)
+    if post is None:
+        abort(404)
+    return _comments_feed(post)

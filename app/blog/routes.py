@@ -1,23 +1,36 @@
-"""Reader pages at Blogger's URLs."""
+"""Reader pages at Blogger's URLs: home, archives, labels, search, static pages."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from collections.abc import Sequence
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from app.blog.listing import paginate, sidebar
+from app.comments.service import approved_counts
 from app.content.post import Post
 from app.extensions import post_index
 
 bp = Blueprint("blog", __name__)
 
+MAX_QUERY = 200
 
-def _list_page(template: str, posts, open_at=(None, None), **context) -> str:
+
+def _list_page(
+    template: str, posts: Sequence[Post], open_at=(None, None), **context
+) -> str:
     """Render one page of a list of posts, with comment counts and the sidebar.
 
     ``open_at`` is the (year, month) the archive widget shows open.
     """
-    from app.comments.service import approved_counts
-
     page = paginate(posts)
     return render_template(
         template,
@@ -34,31 +47,6 @@ def home() -> str:
     return _list_page("blog/home.html", post_index().visible())
 
 
-def render_post(post: Post, comment_form=None, status: int = 200) -> tuple[str, int]:
-    """Render a post's page with its comments and the comment form."""
-    from app.comments.service import comment_section
-
-    index = post_index()
-    html = render_template(
-        "blog/post.html",
-        post=post,
-        newer=index.newer(post),
-        older=index.older(post),
-        **comment_section(post, comment_form),
-        **sidebar(post.year, post.month),
-    )
-    return html, status
-
-
-@bp.get("/<int:year>/<month>/<slug>.html")
-def post(year: int, month: str, slug: str):
-    """Show one post, or send an old address to its new one."""
-    found = post_index().get(year, int(month), slug) if month.isdigit() else None
-    if found is None or found.url != request.path:
-        return _moved_or_404()
-    return render_post(found)
-
-
 @bp.get("/<int:year>/")
 def year_archive(year: int) -> str:
     """List a year's posts."""
@@ -71,7 +59,7 @@ def year_archive(year: int) -> str:
 @bp.get("/<int:year>/<month>/")
 def month_archive(year: int, month: str) -> str:
     """List a month's posts."""
-    if not (len(month) == 2 and month.isdigit() and 1 <= int(month) <= 12):
+    if not (len(month) == 2 and month.isascii() and month.isdigit()):
         abort(404)
     posts = post_index().by_month(year, int(month))
     if not posts:
@@ -84,9 +72,9 @@ def month_archive(year: int, month: str) -> str:
 @bp.get("/<int:year>_<month>_01_archive.html")
 def blogger_archive(year: int, month: str) -> Response:
     """Send Blogger's old monthly archive address to the new one."""
-    if not (len(month) == 2 and month.isdigit()):
+    if not (len(month) == 2 and month.isascii() and month.isdigit()):
         abort(404)
-    return redirect(f"/{year:04d}/{month}/", code=301)
+    return redirect(url_for("blog.month_archive", year=year, month=month), code=301)
 
 
 @bp.get("/search/label/<path:label>")
@@ -99,12 +87,13 @@ def label(label: str) -> str:
 
 
 @bp.get("/search")
-def search() -> str:
+def search() -> str | Response:
     """Search titles and bodies, ignoring accents and case."""
-    query = request.args.get("q", "").strip()[:200]
     label_arg = request.args.get("label")
     if label_arg:
-        return redirect("/search/label/" + label_arg, code=301)
+        # Blogger's own label links: /search?label=x.
+        return redirect(url_for("blog.label", label=label_arg), code=301)
+    query = request.args.get("q", "").strip()[:MAX_QUERY]
     posts = post_index().search(query) if query else ()
     return _list_page("blog/search.html", posts, query=query, total=len(posts))
 
@@ -116,11 +105,3 @@ def static_page(slug: str) -> str:
     if page is None:
         abort(404)
     return render_template("blog/page.html", post=page, **sidebar())
-
-
-def _moved_or_404() -> Response:
-    """Redirect an alias to its post for good, else answer 404."""
-    target = post_index().by_alias(request.path)
-    if target is None:
-        abort(404)
-    return redirect(target.url, code=301)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, url_for
 
 from app.extensions import post_index
-from app.templating import absolute
+from app.links import absolute
 
 bp = Blueprint("seo", __name__)
 
@@ -28,11 +28,11 @@ def robots() -> Response:
     """Let robots read the blog but not the moderation pages."""
     lines = [
         "User-agent: *",
-        "Disallow: /moderation/",
-        "Disallow: /login",
-        "Disallow: /search",
+        f"Disallow: {url_for('moderation.queue')}",
+        f"Disallow: {url_for('moderation.login')}",
+        f"Disallow: {url_for('blog.search')}",
         "Allow: /search/label/",
-        f"Sitemap: {absolute('/sitemap.xml')}",
+        f"Sitemap: {absolute(url_for('seo.sitemap'))}",
         "",
     ]
     return Response("\n".join(lines), mimetype="text/plain")

@@ -1,16 +1,29 @@
-"""The reader's comment form, validated on the server in French."""
+"""The reader's comment form: validated on the server in French, then made plain.
+
+The only module of the comments package that touches a form object: it turns
+a submitted form into a :class:`Draft` for the service, or into the
+:class:`FormState` the page shows again with the reader's text and errors.
+The fields themselves are drawn by the template (comments/section.html).
+"""
 
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, Form, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app.comments.section import FormState
+from app.comments.service import Draft
 from app.config import current_settings
+
+#: The fields a reader fills in, as the form shows them again.
+SHOWN_FIELDS = ("author", "email", "website", "body", "parent_id")
 
 # Only web addresses a browser would open as a page; never javascript: or data:.
 _WEB_URL = re.compile(
@@ -57,14 +70,15 @@ def _blank_to_none(value: str | None) -> str | None:
 def _parent(value: str | None) -> int | None:
     """Read the parent comment id, ignoring anything that is not a number."""
     value = _strip(value)
-    return int(value) if value and value.isdigit() else None
+    if not value or not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value)
 
 
 class CommentForm(FlaskForm):
     """What a reader fills in under a post."""
 
     author = StringField(
-        _l("Votre nom"),
         filters=[_strip],
         validators=[
             DataRequired(message=_l("Indiquez votre nom.")),
@@ -74,7 +88,6 @@ class CommentForm(FlaskForm):
         ],
     )
     email = EmailField(
-        _l("Adresse e-mail (facultative, jamais affichée)"),
         filters=[_blank_to_none],
         validators=[
             Optional(),
@@ -86,7 +99,6 @@ class CommentForm(FlaskForm):
         ],
     )
     website = StringField(
-        _l("Site web (facultatif)"),
         filters=[_blank_to_none],
         validators=[
             Optional(),
@@ -95,7 +107,6 @@ class CommentForm(FlaskForm):
         ],
     )
     body = TextAreaField(
-        _l("Votre commentaire"),
         filters=[_strip],
         validators=[
             DataRequired(message=_l("Écrivez un commentaire avant de l'envoyer.")),
@@ -104,4 +115,45 @@ class CommentForm(FlaskForm):
     )
     parent_id = HiddenField(filters=[_parent])
     # Humans never see this field (hidden by CSS); form-filling bots do.
-    homepage = StringField(_l("Ne remplissez pas ce champ"))
+    homepage = StringField()
+
+
+def state_of(form: CommentForm, **more_errors: str) -> FormState:
+    """Return what the page shows again: the reader's text and every error.
+
+    An expired or missing form token is a whole-form error that says the text
+    is kept, rather than a bare 400 page that loses it.
+    """
+    values = {}
+    for name in SHOWN_FIELDS:
+        data = form[name].data
+        values[name] = "" if data is None else str(data)
+    errors = {
+        name: tuple(str(e) for e in form[name].errors)
+        for name in SHOWN_FIELDS
+        if form[name].errors
+    }
+    for name, message in more_errors.items():
+        errors[name] = (*errors.get(name, ()), message)
+    if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
+        errors["form"] = (
+            _("La page a expiré : renvoyez le formulaire, votre texte est conservé."),
+        )
+    return FormState(MappingProxyType(values), MappingProxyType(errors))
+
+
+def draft_of(
+    form: CommentForm, *, ip: str | None, user_agent: str | None, as_moderator: bool
+) -> Draft:
+    """Return the comment a validated form carries, for the service."""
+    return Draft(
+        author=form.author.data,
+        body=form.body.data,
+        email=form.email.data,
+        website=form.website.data,
+        parent_id=form.parent_id.data,
+        honeypot=form.homepage.data,
+        ip=ip,
+        user_agent=user_agent,
+        as_moderator=as_moderator,
+    )

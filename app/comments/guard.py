@@ -6,6 +6,7 @@ repeat? is a moderator logged in?) and the guard answers ``(verdict, reason)``.
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,8 +14,27 @@ from datetime import datetime, timedelta
 from app.comments.models import CommentStatus
 from app.config import CommentSettings
 
-#: The verdict for a comment that must not be stored at all.
-REJECT = "reject"
+
+class Verdict(enum.StrEnum):
+    """What the guard decides for a submitted comment."""
+
+    PUBLISH = "publish"
+    HOLD = "hold"  # wait for a moderator
+    SPAM = "spam"
+    REJECT = "reject"  # not stored at all
+
+    @property
+    def status(self) -> CommentStatus | None:
+        """Return the state a comment is stored in (None: not stored)."""
+        return _STATUS[self]
+
+
+_STATUS = {
+    Verdict.PUBLISH: CommentStatus.APPROVED,
+    Verdict.HOLD: CommentStatus.PENDING,
+    Verdict.SPAM: CommentStatus.SPAM,
+    Verdict.REJECT: None,
+}
 
 MAX_LINKS = 2
 _LINK = re.compile(r"(?:https?://|www\.)[^\s\"'<>]+", re.IGNORECASE)
@@ -58,32 +78,35 @@ def blocked_word(candidate: Candidate, blocklist: tuple[str, ...]) -> str | None
     return None
 
 
-def policy_status(settings: CommentSettings, post_date: datetime | None, now: datetime):
-    """Return the status the moderation policy gives an innocent comment."""
+def policy_verdict(
+    settings: CommentSettings, post_date: datetime | None, now: datetime
+) -> Verdict:
+    """Return what the moderation policy decides for an innocent comment."""
     if settings.moderation == "never":
-        return CommentStatus.APPROVED
+        return Verdict.PUBLISH
     days = settings.moderate_older_than_days
     if days is not None and post_date is not None:
         if now - post_date < timedelta(days=days):
-            return CommentStatus.APPROVED
-    return CommentStatus.PENDING
+            return Verdict.PUBLISH
+    return Verdict.HOLD
 
 
 def judge(
     candidate: Candidate, settings: CommentSettings, now: datetime
-) -> tuple[CommentStatus | str, str]:
-    """Return ``(status or REJECT, reason)`` for a submitted comment."""
+) -> tuple[Verdict, str]:
+    """Return ``(verdict, reason)`` for a submitted comment."""
     if candidate.honeypot:
-        return CommentStatus.SPAM, "honeypot"
+        return Verdict.SPAM, "honeypot"
     if candidate.is_repeat:
-        return REJECT, "repeat"
+        return Verdict.REJECT, "repeat"
     if candidate.by_moderator:
-        return CommentStatus.APPROVED, "moderator"
+        return Verdict.PUBLISH, "moderator"
     word = blocked_word(candidate, settings.blocklist)
     if word:
-        return CommentStatus.SPAM, f"blocklist: {word}"
+        return Verdict.SPAM, f"blocklist: {word}"
     links = count_links(f"{candidate.body} {candidate.author}")
     if links > MAX_LINKS:
-        return CommentStatus.PENDING, f"{links} links"
-    status = policy_status(settings, candidate.post_date, now)
-    return status, f"policy: {settings.moderation}"
+        return Verdict.HOLD, f"{links} links"
+    return policy_verdict(settings, candidate.post_date, now), (
+        f"policy: {settings.moderation}"
+    )

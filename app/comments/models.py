@@ -1,4 +1,4 @@
-"""Comment and Moderator models: the only rows Carnet keeps."""
+"""The comment model and its states."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 
@@ -67,18 +65,6 @@ class Comment(db.Model):
     is_author: Mapped[bool] = mapped_column(default=False)
     blogger_id: Mapped[str | None] = mapped_column(sa.String(200))
 
-    def approve(self) -> None:
-        """Publish the comment."""
-        self.status = CommentStatus.APPROVED
-
-    def mark_spam(self) -> None:
-        """File the comment as spam."""
-        self.status = CommentStatus.SPAM
-
-    def delete(self) -> None:
-        """Hide the comment; the row is kept so its replies keep their thread."""
-        self.status = CommentStatus.DELETED
-
     @property
     def created_utc(self) -> datetime:
         """Return ``created`` as an aware UTC datetime, whatever the driver gave."""
@@ -90,32 +76,3 @@ class Comment(db.Model):
     def __repr__(self) -> str:
         """Return a debugging representation."""
         return f"<Comment {self.id} {self.status} on {self.post_url}>"
-
-
-class Moderator(UserMixin, db.Model):
-    """An account allowed into the moderation queue."""
-
-    __tablename__ = "moderator"
-    __table_args__ = (
-        sa.PrimaryKeyConstraint("id", name="pk_moderator"),
-        sa.UniqueConstraint("username", name="uq_moderator_username"),
-    )
-
-    id: Mapped[int] = mapped_column()
-    username: Mapped[str] = mapped_column(sa.String(80))
-    password_hash: Mapped[str] = mapped_column(sa.String(256))
-    created: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow
-    )
-
-    def set_password(self, password: str) -> None:
-        """Store a salted hash of ``password`` (Werkzeug's default: scrypt)."""
-        self.password_hash = generate_password_hash(password)
-
-    def check_password(self, password: str) -> bool:
-        """Return whether ``password`` matches the stored hash."""
-        return check_password_hash(self.password_hash, password)
-
-    def __repr__(self) -> str:
-        """Return a debugging representation."""
-        return f"<Moderator {self.username}>"

@@ -7,10 +7,12 @@ import smtplib
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
+from flask import url_for
 from flask_babel import gettext as _
 
 from app.comments.models import Comment
 from app.config import Settings, current_settings
+from app.links import absolute
 
 if TYPE_CHECKING:
     from app.content.post import Post
@@ -18,15 +20,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("carnet.comments")
 
 
-def queue_url(settings: Settings) -> str:
+def queue_url() -> str:
     """Return the absolute URL of the moderation queue."""
-    return settings.site.base_url.rstrip("/") + "/moderation/"
+    return absolute(url_for("moderation.queue"))
 
 
 def build_message(comment: Comment, post: Post, settings: Settings) -> EmailMessage:
     """Compose the notification email for one pending comment."""
     mail = settings.mail
-    base = settings.site.base_url.rstrip("/")
     message = EmailMessage()
     message["Subject"] = _(
         "[%(site)s] Nouveau commentaire à valider sur « %(title)s »",
@@ -42,9 +43,9 @@ def build_message(comment: Comment, post: Post, settings: Settings) -> EmailMess
             "Pour le publier ou le refuser : %(queue)s\n",
             author=comment.author,
             title=post.title,
-            post_url=base + post.url,
+            post_url=absolute(post.url),
             body=comment.body,
-            queue=queue_url(settings),
+            queue=queue_url(),
         )
     )
     return message
@@ -70,7 +71,7 @@ def pending_comment(comment: Comment, post: Post) -> None:
             comment.id,
             comment.author,
             post.url,
-            queue_url(settings),
+            queue_url(),
         )
         return
     try:

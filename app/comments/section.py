@@ -1,0 +1,146 @@
+"""The comment area under a post, as plain data for the post page's template."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+
+import sqlalchemy as sa
+from markupsafe import Markup
+
+from app.comments.models import Comment, CommentStatus
+from app.comments.sanitize import comment_html, safe_website
+from app.config import current_settings
+from app.content.post import Post
+from app.extensions import db
+
+SHOWN = (CommentStatus.APPROVED, CommentStatus.DELETED)
+
+
+@dataclass(frozen=True)
+class FormState:
+    """What the comment form shows: the reader's values and the errors, by field.
+
+    Errors under ``"form"`` concern the whole form (an expired page).
+    """
+
+    values: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    errors: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def value(self, name: str) -> str:
+        """Return the text to show in a field ('' when none)."""
+        return self.values.get(name) or ""
+
+
+@dataclass
+class ShownComment:
+    """A comment as the post page shows it (plain data for the template)."""
+
+    id: int
+    author: str
+    website: str | None
+    created: datetime
+    body_html: Markup
+    is_author: bool
+    deleted: bool
+    replies: list[ShownComment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CommentSection:
+    """Everything the comment area of one post shows."""
+
+    comments: list[ShownComment]
+    count: int  # approved comments, as the heading counts them
+    form: FormState
+    parent_id: int | None  # the approved comment the form answers, if any
+    replying_to: str | None  # that comment's author
+    as_moderator: bool
+
+
+def _shown(comment: Comment) -> ShownComment:
+    """Prepare one comment row for display."""
+    deleted = comment.status == CommentStatus.DELETED
+    return ShownComment(
+        id=comment.id,
+        author=comment.author,
+        website=safe_website(comment.website),
+        created=comment.created_utc,
+        body_html=Markup("") if deleted else comment_html(comment.body),
+        is_author=comment.is_author,
+        deleted=deleted,
+    )
+
+
+def threads(rows: Iterable[Comment]) -> list[ShownComment]:
+    """Nest approved replies under their top-level comment, in date order.
+
+    A deleted comment stays (as a placeholder) only when it has approved
+    replies; a reply whose parent is not shown is promoted to the top level.
+    """
+    rows = list(rows)
+    by_id = {row.id: row for row in rows}
+
+    def root_of(row: Comment) -> Comment:
+        """Return the top-level ancestor of ``row`` among the shown rows."""
+        seen = {row.id}
+        while row.parent_id in by_id and row.parent_id not in seen:
+            row = by_id[row.parent_id]
+            seen.add(row.id)
+        return row
+
+    tops: dict[int, ShownComment] = {}
+    for row in rows:
+        root = root_of(row)
+        if root.id not in tops:
+            tops[root.id] = _shown(root)
+        if row is not root and row.status == CommentStatus.APPROVED:
+            tops[root.id].replies.append(_shown(row))
+    shown = [top for top in tops.values() if not top.deleted or top.replies]
+    shown.sort(key=lambda c: (c.created, c.id))
+    for top in shown:
+        top.replies.sort(key=lambda c: (c.created, c.id))
+    return shown
+
+
+def _shown_rows(urls: Iterable[str]) -> list[Comment]:
+    """Return the approved and deleted comments on any of ``urls``."""
+    query = (
+        sa.select(Comment)
+        .where(Comment.post_url.in_(list(urls)), Comment.status.in_(SHOWN))
+        .order_by(Comment.created, Comment.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def comment_section(
+    post: Post,
+    form_state: FormState | None,
+    reply_to: int | None,
+    as_moderator: bool,
+) -> CommentSection:
+    """Return the comment area under ``post``.
+
+    ``form_state`` is what a reader sent back with errors (None: a fresh
+    form); ``reply_to`` the comment they answer, kept only when it is an
+    approved comment of this post; a moderator's fresh form is signed with
+    the author's name.
+    """
+    rows = _shown_rows(post.urls)
+    approved = {r.id: r for r in rows if r.status == CommentStatus.APPROVED}
+    parent = approved.get(reply_to) if reply_to is not None else None
+    if form_state is None:
+        author = current_settings().author.name if as_moderator else ""
+        form_state = FormState(values=MappingProxyType({"author": author}))
+    return CommentSection(
+        comments=threads(rows),
+        count=len(approved),
+        form=form_state,
+        parent_id=parent.id if parent else None,
+        replying_to=parent.author if parent else None,
+        as_moderator=as_moderator,
+    )
