@@ -3,7 +3,7 @@
 Page caches live in each worker process; this counter, kept in the database,
 is how every worker (and every host sharing PostgreSQL) learns that what
 readers see has changed. Any ORM flush that adds, changes or removes a
-comment bumps it in the same transaction.
+comment bumps it in the same transaction; bulk updates call :func:`bump`.
 """
 
 from __future__ import annotations
@@ -42,6 +42,15 @@ def current() -> int:
     return value or 0
 
 
+def bump(session: Session) -> None:
+    """Bump the revision in the session's transaction (bulk changes call this)."""
+    session.execute(
+        sa.update(SiteRevision)
+        .where(SiteRevision.id == ROW_ID)
+        .values(value=SiteRevision.value + 1)
+    )
+
+
 @event.listens_for(Session, "before_flush")
 def _bump_on_comment_change(
     session: Session, flush_context: Any, instances: Any
@@ -50,10 +59,5 @@ def _bump_on_comment_change(
     from app.comments.models import Comment
 
     touched = (*session.new, *session.dirty, *session.deleted)
-    if not any(isinstance(obj, Comment) for obj in touched):
-        return
-    session.execute(
-        sa.update(SiteRevision)
-        .where(SiteRevision.id == ROW_ID)
-        .values(value=SiteRevision.value + 1)
-    )
+    if any(isinstance(obj, Comment) for obj in touched):
+        bump(session)

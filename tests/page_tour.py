@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
-from app.comments.models import Comment, CommentStatus, Moderator
+from app.comments.models import Comment, CommentStatus
 from app.extensions import db
+from app.moderation.models import Moderator
 
 POST_URL = "/2011/10/un-guitariste-des-humains-et-le.html"
 MODERATOR = ("marie", "un mot de passe solide")

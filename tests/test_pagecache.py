@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from app.comments.models import Moderator
 from app.extensions import db
+from app.moderation.models import Moderator
 
 GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

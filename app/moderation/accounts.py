@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.comments.models import Moderator
 from app.extensions import db
+from app.moderation.models import Moderator
 
 # Checked against when the name is unknown, so that a wrong name costs as
 # much time as a wrong password and does not reveal which accounts exist.

@@ -12,6 +12,9 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Length
 
+from app.moderation.actions import Action
+from app.params import MAX_ID, whole_number
+
 
 class LoginForm(FlaskForm):
     """The moderator's name and password."""
@@ -30,11 +33,19 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+def _comment_id(value: str | int) -> int:
+    """Read a comment id: ASCII digits, within a database id's range."""
+    number = value if isinstance(value, int) else whole_number(str(value))
+    if number is None or not 0 < number <= MAX_ID:
+        raise ValueError("not a comment id")
+    return number
+
+
 class ActionForm(FlaskForm):
     """One moderation action on one or several comments."""
 
-    ids = SelectMultipleField(coerce=int, validate_choice=False)
-    action = StringField(validators=[AnyOf(["approve", "delete", "spam"])])
+    ids = SelectMultipleField(coerce=_comment_id, validate_choice=False)
+    action = StringField(validators=[AnyOf([action.value for action in Action])])
     tab = HiddenField()
 
 

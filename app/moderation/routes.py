@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.extensions import limiter
-from app.moderation import accounts, queue_view
+from app.moderation import accounts, actions, queue
 from app.moderation.forms import ActionForm, LoginForm, LogoutForm
 from app.moderation.safety import safe_next
 
@@ -46,14 +45,14 @@ def logout():
     if LogoutForm().validate_on_submit():
         logout_user()
         flash(_("Vous êtes déconnecté."), "info")
-    return redirect("/", code=303)
+    return redirect(url_for("blog.home"), code=303)
 
 
-@bp.get("/moderation/")
+@bp.get("/moderation/", endpoint="queue")
 @login_required
-def queue():
+def queue_page():
     """Show one tab of the comment queue."""
-    return render_template("moderation/queue.html", **queue_view.context(request.args))
+    return render_template("moderation/queue.html", **queue.context(request.args))
 
 
 @bp.post("/moderation/")
@@ -61,25 +60,13 @@ def queue():
 def act():
     """Publish, delete or mark as spam the selected comments."""
     form = ActionForm()
-    tab = queue_view.tab_status(form.tab.data)
+    tab = queue.tab_status(form.tab.data)
+    back = redirect(url_for("moderation.queue", tab=tab.value), code=303)
     if not form.validate_on_submit() or not form.ids.data:
         flash(_("Sélectionnez au moins un commentaire et une action."), "error")
-        return redirect(url_for("moderation.queue", tab=tab.value), code=303)
-    done = queue_view.apply(form.action.data, form.ids.data)
-    messages = {
-        "approve": ngettext(
-            "%(num)d commentaire publié.", "%(num)d commentaires publiés.", len(done)
-        ),
-        "delete": ngettext(
-            "%(num)d commentaire supprimé.",
-            "%(num)d commentaires supprimés.",
-            len(done),
-        ),
-        "spam": ngettext(
-            "%(num)d commentaire classé comme spam.",
-            "%(num)d commentaires classés comme spam.",
-            len(done),
-        ),
-    }
-    flash(messages[form.action.data], "info")
-    return redirect(url_for("moderation.queue", tab=tab.value), code=303)
+        return back
+    action = actions.Action(form.action.data)
+    # Only the comments still in the tab's state: a colleague may have been quicker.
+    done = actions.apply(action, form.ids.data, expected=tab)
+    flash(action.done_message(len(done.changed)), "info")
+    return back
