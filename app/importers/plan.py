@@ -18,14 +18,14 @@ import yaml
 from bs4 import BeautifulSoup
 from flask_babel import gettext as _
 
-from app.content.slugs import slugify
+from app.content.post import post_url
+from app.content.problems import PostReadError
+from app.content.reader import read_post
+from app.content.slugs import SLUG, slugify
 from app.importers.blogger import SKIPPED_STATUSES, Entry, Export
 from app.importers.convert import html_to_comment_text, html_to_markdown
 from app.importers.report import ImportReport
 
-# The slugs Carnet's reader accepts (app/content/reader.py).
-_SLUG = re.compile(r"^[\w.~-]+$")
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 UNTITLED = "Sans titre"
 
 
@@ -67,46 +67,22 @@ def id_key(blogger_id: str) -> str:
     return match.group(1) if match else (blogger_id or "").strip()
 
 
-def read_front_matter(path: Path) -> dict:
-    """Return the YAML front matter of a Markdown file ({} when unreadable)."""
-    try:
-        match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-        data = yaml.safe_load(match.group(1)) if match else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def existing_posts(posts_dir: Path, tz: tzinfo) -> tuple[dict[str, str], set[str]]:
-    """Return the Blogger ids already in ``posts_dir`` (id_key → URL) and every URL."""
+    """Return the Blogger ids already in ``posts_dir`` (id_key → URL) and every URL.
+
+    Files are read by the site's own reader, so an import predicts exactly the
+    addresses the site will serve; a file the site cannot read claims none.
+    """
     found, urls = {}, set()
     for path in posts_dir.rglob("*.md"):
-        meta = read_front_matter(path)
-        url = _url_of(meta, path, posts_dir, tz)
-        urls.add(url)
-        aliases = meta.get("aliases")
-        urls.update(aliases if isinstance(aliases, list) else [aliases])
-        if meta.get("blogger_id"):
-            found[id_key(str(meta["blogger_id"]))] = url
-    urls.discard("")
-    urls.discard(None)
+        try:
+            post = read_post(path, posts_dir, tz)
+        except (PostReadError, OSError):
+            continue
+        urls.update(post.urls)
+        if post.blogger_id:
+            found[id_key(post.blogger_id)] = post.url
     return found, urls
-
-
-def _url_of(meta: dict, path: Path, posts_dir: Path, tz: tzinfo) -> str:
-    """Return the URL the engine gives a file's front matter ('' if unknowable)."""
-    slug = str(meta.get("slug") or slugify(str(meta.get("title") or "")))
-    if path.relative_to(posts_dir).parts[0] == "pages":
-        return f"/p/{slug}.html"
-    value = meta.get("date")
-    try:
-        date = (
-            value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        )
-    except ValueError:
-        return ""
-    date = date.replace(tzinfo=tz) if date.tzinfo is None else date.astimezone(tz)
-    return f"/{date:%Y/%m}/{slug}.html"
 
 
 def title_from_text(html: str) -> str:
@@ -218,7 +194,7 @@ class Planner:
         if entry.path and (entry.path.startswith("/p/") == is_page):
             original = entry.path.rsplit("/", 1)[-1].removesuffix(".html")
             # A slug the engine would refuse gets a clean one; the alias keeps the URL.
-            if _SLUG.match(original):
+            if SLUG.match(original):
                 slug, from_url = original, True
             else:
                 slug = slugify(original)
@@ -230,7 +206,7 @@ class Planner:
             )
             return
         slug = relpath.stem
-        url = f"/p/{slug}.html" if is_page else f"/{date:%Y/%m}/{slug}.html"
+        url = post_url(date, slug, is_page)
         if url in self.taken_urls:
             report.skip(_("adresse déjà prise"), f"{url} ({entry.blogger_id})")
             return
