@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: install run test lint format translations db bench clean web-checks
+.PHONY: install run test lint format translations messages db bench clean web-checks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ install: $(STAMP) $(NODE_STAMP) translations
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d app/translations
+
+# After changing user-facing strings: refresh the template and the catalogues,
+# translate the new entries in app/translations/en/LC_MESSAGES/messages.po.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --project=Carnet \
+		--ignore-dirs=".* ._ node_modules tests bench migrations" \
+		-o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
+		--no-fuzzy-matching
 
 # Serving needs no npm: only the test suite's page checkers do.
 db: $(STAMP) translations

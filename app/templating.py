@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from urllib.parse import quote
 
-from flask import Flask, request
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
+from wtforms import Field
 
-from app.config import current_settings
+from app.links import absolute
 
 
 def date_header(value: datetime) -> str:
@@ -47,13 +47,20 @@ def iso(value: datetime) -> str:
 
 
 def label_path(label: str) -> str:
-    """Return the URL path of a label page, percent-encoding UTF-8 as Blogger."""
-    return "/search/label/" + quote(label, safe="")
+    """Return the URL path of a label page (UTF-8 percent-encoded, as Blogger)."""
+    return url_for("blog.label", label=label)
 
 
-def absolute(path: str) -> str:
-    """Return ``path`` as an absolute URL on the site's ``base_url``."""
-    return current_settings().site.base_url.rstrip("/") + path
+def field_aria(field: Field, help_id: str | None = None) -> dict[str, str]:
+    """Return the ARIA attributes tying a form field to its help and errors."""
+    described = [help_id] if help_id else []
+    attrs = {}
+    if field.errors:
+        described.append(f"{field.name}-errors")
+        attrs["aria_invalid"] = "true"
+    if described:
+        attrs["aria_describedby"] = " ".join(described)
+    return attrs
 
 
 def init_app(app: Flask) -> None:
@@ -69,11 +76,12 @@ def init_app(app: Flask) -> None:
         app.add_template_filter(func)
     app.add_template_global(month_name)
     app.add_template_global(month_year)
+    app.add_template_global(field_aria)
 
     @app.context_processor
     def site_context() -> dict:
         """Give every template the settings and the canonical URL of the page."""
         return {
-            "settings": current_settings(),
+            "settings": current_app.config["CARNET"],
             "canonical_url": absolute(request.path) if request else "",
         }
