@@ -13,7 +13,9 @@ from app.comments.models import Comment, CommentStatus
 from app.extensions import db
 from app.importers import writer
 
-SAMPLE = Path("/work/shared/samples/blogger/old-backup-format.xml")
+# The shared samples sit beside the repository: ../shared/samples/blogger/.
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "blogger"
+SAMPLE = SAMPLES / "old-backup-format.xml"
 TAKEOUT = Path(__file__).parent / "data" / "blogger" / "feed.atom"
 
 
@@ -46,7 +48,9 @@ def by_blogger_id(app: Flask) -> dict[str, Comment]:
     return {c.blogger_id.rsplit("-", 1)[-1]: c for c in comments(app)}
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="shared Blogger sample missing")
+@pytest.mark.skipif(
+    not SAMPLE.exists(), reason=f"shared Blogger sample missing: {SAMPLE}"
+)
 def test_backup_sample_serves_the_post_with_its_comment_and_the_page(app, client):
     """The real old-format backup gives its post, its approved comment and its page."""
     result = run_import(app, SAMPLE)
@@ -65,7 +69,9 @@ def test_backup_sample_serves_the_post_with_its_comment_and_the_page(app, client
     assert not comment.is_author
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="shared Blogger sample missing")
+@pytest.mark.skipif(
+    not SAMPLE.exists(), reason=f"shared Blogger sample missing: {SAMPLE}"
+)
 def test_backup_sample_draft_is_written_as_a_draft_and_not_served(
     app, client, posts_dir
 ):
