@@ -8,7 +8,11 @@ from email import message_from_bytes
 from email.policy import default
 
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+
+from app.comments.models import Comment, CommentStatus
+from app.extensions import db
 
 GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
 
@@ -100,7 +104,14 @@ def test_approved_comment_sends_no_email(make_app, smtp_sink):
             },
         }
     )
-    app.test_client().post(GUITARISTE, data={"author": "Zoé", "body": "Direct"})
+    client = app.test_client()
+    response = client.post(GUITARISTE, data={"author": "Zoé", "body": "Direct"})
+    assert response.status_code == 303
+    with app.app_context():
+        [comment] = db.session.scalars(sa.select(Comment)).all()
+        assert (comment.author, comment.status) == ("Zoé", CommentStatus.APPROVED)
+    assert response.headers["Location"] == f"{GUITARISTE}#c{comment.id}"
+    assert "Direct" in client.get(GUITARISTE).text
     assert sink.messages == []
 
 
