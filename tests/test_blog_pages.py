@@ -107,6 +107,18 @@ def test_label_page_takes_percent_encoded_utf8(client):
     assert client.get("/search/label/inconnu").status_code == 404
 
 
+def test_blogger_label_search_address_redirects_to_the_label_page(client):
+    response = client.get("/search?label=code")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/search/label/code"
+    assert "Un tableau et du code" in text(client.get("/search/label/code"))
+    response = client.get("/search?label=num%C3%A9rique")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/search/label/num%C3%A9rique"
+    page = text(client.get(response.headers["Location"]))
+    assert "Un guitariste" in page and "Un tableau" not in page
+
+
 def test_search_ignores_accents_and_case(client):
     page = text(client.get("/search?q=NUMERIQUE"))
     assert "Un guitariste" in page
