@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from page_tour import MODERATOR, POST_URL, TOUR, seed
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -132,9 +133,21 @@ def test_keyboard_focus_is_always_visible(live_server, page):
     for style in styles:
         assert style["visible"], style
         assert style["outline"] != "none" and style["width"] != "0px", style
-    # The first Tab reaches the skip link, which then shows on screen.
-    assert styles[0]["tag"] == "A"
-    assert page.locator(".skip-link").first.is_visible() or styles[0]["visible"]
+
+
+def test_skip_link_shows_on_screen_when_tabbed_to_and_leads_to_main(live_server, page):
+    page.goto(live_server + POST_URL)
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and box["width"] > 0 and box["height"] > 0, box
+    assert box["x"] >= 0 and box["y"] >= 0, (box, viewport)
+    assert box["x"] + box["width"] <= viewport["width"], (box, viewport)
+    assert box["y"] + box["height"] <= viewport["height"], (box, viewport)
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
 
 
 def test_pages_break_no_rule_of_their_own_content_security_policy(

@@ -71,12 +71,16 @@ def test_moderator_commands_speak_english_when_the_site_does(make_app):
     assert "unknown moderator: personne" in unknown.output
 
 
-def test_short_password_is_refused(app, runner):
-    result = runner.invoke(
-        args=["moderator", "create", "z", "--password-stdin"], input="court\n"
-    )
-    assert result.exit_code != 0
-    assert "8" in result.output
+def test_password_under_eight_characters_is_refused(app, runner):
+    create = ["moderator", "create", "z", "--password-stdin"]
+    result = runner.invoke(args=create, input="sept-ca\n")
+    assert result.exit_code == 1
+    assert result.output == "Error: mot de passe trop court : 8 caractères au moins\n"
+    with app.app_context():
+        assert accounts.find("z") is None
+    result = runner.invoke(args=create, input="huit-car\n")
+    assert result.exit_code == 0, result.output
+    assert result.output == "modérateur créé : z\n"
 
 
 def test_comments_list_shows_id_date_post_author_and_body_start(app, runner):
@@ -115,6 +119,10 @@ def test_comments_approve_delete_spam(app, runner):
 
 
 def test_comments_action_on_unknown_id_fails(app, runner):
-    result = runner.invoke(args=["comments", "approve", "999"])
-    assert result.exit_code != 0
-    assert "999" in result.output
+    known = add(app)
+    result = runner.invoke(args=["comments", "approve", str(known), "999"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{known}\tapprove",
+        "Error: commentaire inconnu : 999",
+    ]

@@ -127,6 +127,47 @@ def test_reply_to_a_reply_joins_the_first_level_thread(app, client):
     assert stored(app)[-1].parent_id == parent
 
 
+def test_reply_to_a_comment_of_another_post_is_stored_as_a_top_level_comment(
+    make_app,
+):
+    app = make_app(settings={"comments": {"moderation": "never"}})
+    client = app.test_client()
+    elsewhere = add(app, post_url=NOUVELLE, author="Anne", body="Ailleurs")
+    response = send(client, author="Paul", body="Égarée", parent_id=str(elsewhere))
+    assert response.status_code == 303
+    reply = stored(app)[-1]
+    assert (reply.post_url, reply.parent_id) == (GUITARISTE, None)
+    page = text(client.get(GUITARISTE))
+    assert "Égarée" in page and "Ailleurs" not in page
+    # A thread of its own: it can be answered, as only top-level comments can.
+    assert f'href="?reply={reply.id}#comment-form"' in page
+    assert "Égarée" not in text(client.get(NOUVELLE))
+
+
+@pytest.mark.parametrize(
+    "status", [CommentStatus.PENDING, CommentStatus.SPAM, CommentStatus.DELETED]
+)
+def test_reply_to_a_comment_not_published_is_stored_as_a_top_level_comment(
+    make_app, status
+):
+    app = make_app(settings={"comments": {"moderation": "never"}})
+    client = app.test_client()
+    hidden = add(app, author="Anne", body="Pas publié", status=status)
+    response = send(client, author="Paul", body="Réponse", parent_id=str(hidden))
+    assert response.status_code == 303
+    reply = stored(app)[-1]
+    assert reply.parent_id is None
+    # Even once the first comment is published, the reply stays a thread of
+    # its own: it never answered anything a reader could see.
+    with app.app_context():
+        db.session.get(Comment, hidden).status = CommentStatus.APPROVED
+        db.session.commit()
+    page = text(client.get(GUITARISTE))
+    assert "comment-replies" not in page
+    assert f'href="?reply={reply.id}#comment-form"' in page
+    assert heading(client) == "2 commentaires:"
+
+
 def test_deleted_comment_with_replies_leaves_a_placeholder(app, client):
     parent = add(app, body="Propos regrettables", status=CommentStatus.DELETED)
     add(app, parent_id=parent, body="Une réponse")

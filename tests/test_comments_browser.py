@@ -76,9 +76,10 @@ def test_invalid_comment_keeps_the_readers_text(live_server, page):
     name = page.get_by_label("Votre nom")
     assert name.get_attribute("aria-invalid") == "true"
     # The fields to fix (no name, a body over the limit) stand out in red;
-    # the valid ones do not.
+    # the valid ones do not. expect() waits for the stylesheet to apply.
     red = "rgb(176, 0, 32)"
-    border = "e => getComputedStyle(e).borderTopColor"
-    assert name.evaluate(border) == red
-    assert page.get_by_label("Votre commentaire").evaluate(border) == red
-    assert page.get_by_label("Site web (facultatif)").evaluate(border) != red
+    expect(name).to_have_css("border-top-color", red)
+    expect(page.get_by_label("Votre commentaire")).to_have_css("border-top-color", red)
+    # Read only now: the stylesheet that made the others red has loaded.
+    website = page.get_by_label("Site web (facultatif)")
+    assert website.evaluate("e => getComputedStyle(e).borderTopColor") != red

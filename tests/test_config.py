@@ -54,6 +54,16 @@ def test_settings_file_sets_title_and_posts_per_page(tmp_path, posts_dir):
         ("[comments]\nrate_limit = 'beaucoup'\n", "[comments] rate_limit"),
         ("[comments]\nblocklist = 'casino'\n", "[comments] blocklist"),
         ("[site\n", "not valid TOML"),
+        ("[site]\nposts_per_page = 0\n", "[site] posts_per_page: must be at least 1"),
+        ("[comments]\nmax_length = 0\n", "[comments] max_length: must be at least 1"),
+        ("[comments]\nmax_length = -3\n", "[comments] max_length: expected a whole"),
+        ("[mail]\nsmtp_host = 'localhost'\n", "[mail] moderator_email: required"),
+        ("site = 'Carnet'\n", "[site] must be a table"),
+        ("[site]\ntitle = 3\n", "[site] title: expected a string"),
+        ("[site]\ntrusted_proxies = true\n", "[site] trusted_proxies: expected a"),
+        ("[mail]\nuse_tls = 'oui'\n", "[mail] use_tls: expected true or false"),
+        ("[comments]\nblocklist = [1, 2]\n", "[comments] blocklist: expected a list"),
+        ("[site]\n__class__ = 'x'\n", "[site] __class__: unknown setting"),
     ],
 )
 def test_bad_setting_stops_start_up_naming_it(tmp_path, posts_dir, toml, named):
@@ -69,6 +79,43 @@ def test_bad_environment_variable_is_named(tmp_path, posts_dir):
         _app(tmp_path, posts_dir, "", BLOG_POSTS_DIR=str(tmp_path / "nowhere"))
     with pytest.raises(ConfigError, match="BLOG_DATABASE_URL"):
         _app(tmp_path, posts_dir, "", BLOG_DATABASE_URL="blog.db")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("BLOG_RATELIMIT_STORAGE_URL", "sqlite:///limits.db", "unsupported storage"),
+        ("BLOG_TRUSTED_PROXIES", "deux", "expected a whole number, got 'deux'"),
+        ("BLOG_TRUSTED_PROXIES", "-1", "expected a whole number, got '-1'"),
+        ("BLOG_SETTINGS", "{tmp}/absent.toml", "no such file"),
+    ],
+)
+def test_bad_environment_variable_stops_start_up_naming_it(
+    tmp_path, posts_dir, variable, value, named
+):
+    with pytest.raises(ConfigError) as caught:
+        _app(tmp_path, posts_dir, "", **{variable: value.format(tmp=tmp_path)})
+    message = str(caught.value)
+    assert message.startswith(f"{variable}: ")
+    assert named in message
+    assert "\n" not in message
+
+
+def test_settings_file_that_is_not_utf8_is_named(tmp_path, posts_dir):
+    settings = tmp_path / "latin1.toml"
+    settings.write_bytes('[site]\ntitle = "Carnet d\'été"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError) as caught:
+        _app(tmp_path, posts_dir, "", BLOG_SETTINGS=str(settings))
+    assert str(caught.value).startswith(f"{settings}: not valid TOML")
+
+
+def test_empty_secret_key_file_stops_start_up_naming_it(tmp_path):
+    from app.config import instance_secret_key
+
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "secret_key").write_text("")
+    with pytest.raises(ConfigError, match="^BLOG_SECRET_KEY: .*secret_key is empty"):
+        instance_secret_key(tmp_path / "instance")
 
 
 def test_wsgi_prints_one_line_and_exits_on_a_bad_setting(tmp_path, posts_dir):

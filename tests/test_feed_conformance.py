@@ -84,12 +84,29 @@ def test_every_url_in_the_feeds_is_absolute_under_base_url(feeds_app):
             assert url.startswith(BASE + "/"), f"{path}: {url}"
 
 
-def test_post_content_links_are_made_absolute(feeds_app):
-    _response, parsed = fetch(feeds_app, "/feeds/posts/default")
-    for entry in parsed.entries:
-        for content in entry.get("content", []):
-            assert 'href="/' not in content.value
-            assert 'src="/' not in content.value
+LINKING_POST = """---
+title: Des liens vers le blog
+date: 2011-11-20 10:00
+slug: des-liens
+---
+Voir [le guitariste](/2011/10/un-guitariste-des-humains-et-le.html)
+et ce dessin : ![un dessin](/static/images/dessin.png)
+"""
+
+
+def test_post_content_links_are_made_absolute(make_app, posts_dir):
+    (posts_dir / "2011" / "liens.md").write_text(LINKING_POST, encoding="utf-8")
+    app = make_app(settings={"site": {"base_url": BASE}})
+    for path in ["/feeds/posts/default", "/feeds/posts/default?alt=rss"]:
+        _response, parsed = fetch(app, path)
+        [entry] = [e for e in parsed.entries if e.title == "Des liens vers le blog"]
+        html = entry.content[0].value if "content" in entry else entry.description
+        assert f'href="{BASE}/2011/10/un-guitariste-des-humains-et-le.html"' in html
+        assert f'src="{BASE}/static/images/dessin.png"' in html
+        for other in parsed.entries:
+            text = other.content[0].value if "content" in other else other.description
+            assert 'href="/' not in text, f"{path}: {other.title}"
+            assert 'src="/' not in text, f"{path}: {other.title}"
 
 
 def test_rss_feed_parses_with_items_links_and_dates(feeds_app):

@@ -21,6 +21,11 @@ def vnu_command() -> list[str]:
     if java is None:
         pytest.skip("Java is not installed (apt-get install default-jre-headless)")
     if not VNU_JAR.exists():
+        if shutil.which("npm") is None:
+            pytest.skip(
+                f"{VNU_JAR} is missing and npm is not installed "
+                "(apt-get install npm, then `make install`)"
+            )
         pytest.skip(f"{VNU_JAR} is missing: run `make install` (npm ci)")
     return [java, "-Xss8m", "-jar", str(VNU_JAR)]
 
@@ -35,13 +40,25 @@ def check(files: list[Path]) -> list[str]:
         timeout=300,
         check=False,
     )
-    # The checker writes its JSON report on stderr; anything else is a crash.
+    # The checker writes its JSON report on stderr, even when it finds nothing;
+    # silence or anything else means it did not check the pages.
     try:
-        report = json.loads(result.stderr or result.stdout or '{"messages": []}')
+        report = json.loads(result.stderr)
     except ValueError:
-        pytest.fail(f"the Nu Html Checker failed to run:\n{result.stderr[-3000:]}")
+        report = None
+    messages = report.get("messages") if isinstance(report, dict) else None
+    if not isinstance(messages, list):
+        pytest.fail(
+            f"the Nu Html Checker exited with {result.returncode} and no report:\n"
+            f"stderr: {result.stderr[-3000:]!r}\nstdout: {result.stdout[-1000:]!r}"
+        )
+    if result.returncode != 0 and not messages:
+        pytest.fail(
+            f"the Nu Html Checker exited with {result.returncode} yet reported "
+            f"nothing:\n{result.stderr[-3000:]}"
+        )
     lines = []
-    for message in report["messages"]:
+    for message in messages:
         name = Path(message.get("url", "?")).name
         where = f"{name}:{message.get('lastLine', '?')}"
         extract = (message.get("extract") or "").strip().replace("\n", " ")

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import shutil
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -308,3 +309,76 @@ def test_short_search_words_match_whole_words_only(posts, clock):
     index = make(posts, clock)
     assert [p.title for p in index.search("le")] == ["Le vélo"]
     assert [p.title for p in index.search("lec")] == ["Lecture"]
+
+
+def test_files_deleted_between_listing_and_reading_leave_the_site_whole(
+    posts, clock, monkeypatch
+):
+    write(posts, "a.md", "Premier", "2011-01-01 10:00")
+    write(posts, "b.md", "Second", "2011-02-01 10:00", body="Un mot: zanzibar.")
+    index = make(posts, clock)
+    write(
+        posts, "b.md", "Second modifié", "2011-02-01 10:00", body="Toujours zanzibar."
+    )
+    write(posts, "c.md", "Troisième", "2011-03-01 10:00")
+    real_walk = PostIndex._walk
+
+    def walk_then_delete(self):
+        """List the folder, then lose b.md and c.md before they are read."""
+        found = real_walk(self)
+        for name in ("b.md", "c.md"):
+            (posts / name).unlink(missing_ok=True)
+        return found
+
+    monkeypatch.setattr(PostIndex, "_walk", walk_then_delete)
+    index.refresh()
+    assert [p.title for p in index.visible()] == ["Premier"]
+    assert index.by_url("/2011/02/second.html") is None
+    assert index.search("zanzibar") == ()
+    assert index.problems == []  # a file that is gone is no error to report
+    monkeypatch.undo()
+    write(posts, "c.md", "Troisième", "2011-03-01 10:00")
+    index.refresh()
+    assert [p.title for p in index.visible()] == ["Troisième", "Premier"]
+
+
+class Listing:
+    """What os.scandir returns, with its entries listed before anything else."""
+
+    def __init__(self, entries):
+        self.entries = entries
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __iter__(self):
+        return iter(self.entries)
+
+
+def test_files_and_folders_deleted_during_the_walk_are_skipped(
+    posts, clock, monkeypatch
+):
+    write(posts, "a.md", "Premier", "2011-01-01 10:00")
+    write(posts, "parti.md", "Parti", "2011-02-01 10:00")
+    write(posts, "2012/ailleurs.md", "Ailleurs", "2012-02-01 10:00")
+    real_scandir = os.scandir
+    deleted = []
+
+    def scandir_then_delete(path):
+        """List the folder, then lose parti.md and 2012/ before they are looked at."""
+        with real_scandir(path) as listing:
+            entries = list(listing)
+        if not deleted:  # once: rmtree lists folders too
+            deleted.append(path)
+            (posts / "parti.md").unlink()
+            shutil.rmtree(posts / "2012")
+        return Listing(entries)
+
+    monkeypatch.setattr(os, "scandir", scandir_then_delete)
+    index = make(posts, clock)
+    assert deleted == [str(posts)]
+    assert [p.title for p in index.visible()] == ["Premier"]
+    assert index.problems == []

@@ -90,20 +90,56 @@ def test_html_is_rendered_once_and_kept():
     assert post.html is post.html
 
 
+def thread_document(n: int) -> str:
+    """Return a Markdown text of its own for thread ``n``: headings, notes, code."""
+    sections = "".join(
+        f"## Partie {n}.{i} : suite ?\n\n"
+        f"Le fil {n} écrit la ligne {i}[^n{n}x{i}] avec « guillemets ».\n\n"
+        f"[^n{n}x{i}]: Note {i} du fil {n}.\n\n"
+        for i in range(12)
+    )
+    return f"# Fil {n}\n\n[TOC]\n\n{sections}```python\nprint({n})\n```\n"
+
+
+def first_difference(got: str, alone: str) -> str:
+    """Describe where a text first differs from the one rendered alone."""
+    at = next(
+        (i for i, (a, b) in enumerate(zip(got, alone, strict=False)) if a != b),
+        min(len(got), len(alone)),
+    )
+    start = max(at - 40, 0)
+    return f"at {at}: got {got[start : at + 60]!r}, alone {alone[start : at + 60]!r}"
+
+
 def test_renderer_is_safe_across_threads():
-    results = []
+    documents = [thread_document(n) for n in range(6)]
+    expected = [render_markdown(text) for text in documents]
+    start = threading.Barrier(len(documents))
+    wrong: list[str] = []
 
     def work(n):
-        results.append(render_markdown(f"# T{n}\n\nTexte[^a]\n\n[^a]: n{n}\n") and n)
+        start.wait()
+        for round_ in range(40):
+            try:
+                html = render_markdown(documents[n])
+            except Exception as exc:  # a shared converter may also crash
+                wrong.append(f"thread {n} round {round_}: {exc!r}")
+                return
+            if html != expected[n]:
+                wrong.append(
+                    f"thread {n} round {round_}: {first_difference(html, expected[n])}"
+                )
+                return
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(results) == list(range(8))
+    assert all(f"Note 11 du fil {n}." in expected[n] for n in range(6))
+    assert not wrong, "\n".join(wrong)
     # A fresh conversion carries no footnote left over from another call.
-    assert "n3" not in render_markdown("Rien.")
+    assert "Note" not in render_markdown("Rien.")
 
 
 def test_attribute_lists_keep_their_values_untouched():

@@ -168,7 +168,11 @@ def test_bulk_action_on_a_selection(app, client, moderator):
     login(client)
     page = text(client.get("/moderation/"))
     assert 'form="bulk"' in page and 'type="checkbox"' in page
-    client.post("/moderation/", data={"ids": [first, third], "action": "approve"})
+    response = client.post(
+        "/moderation/", data={"ids": [first, third], "action": "approve"}
+    )
+    assert response.status_code == 303
+    assert "2 commentaires publiés." in text(client.get(response.headers["Location"]))
     assert status_of(app, first) == CommentStatus.APPROVED
     assert status_of(app, second) == CommentStatus.PENDING
     assert status_of(app, third) == CommentStatus.APPROVED
@@ -179,7 +183,11 @@ def test_bulk_action_on_a_selection(app, client, moderator):
 def test_unknown_action_changes_nothing(app, client, moderator):
     comment = add(app)
     login(client)
-    client.post("/moderation/", data={"ids": comment, "action": "drop"})
+    response = client.post("/moderation/", data={"ids": comment, "action": "drop"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/moderation/?tab=pending"
+    page = text(client.get(response.headers["Location"]))
+    assert "Sélectionnez au moins un commentaire et une action." in page
     assert status_of(app, comment) == CommentStatus.PENDING
 
 

@@ -1,0 +1,80 @@
+"""The reader's address behind a reverse proxy: trusted only when told to."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.comments.models import Comment
+from app.extensions import db
+from app.moderation import accounts
+
+GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
+PROXY = "10.0.0.2"  # the address the app sees: the proxy's, or a reader's own
+READER = "203.0.113.7"  # what X-Forwarded-For claims
+
+
+def post_comment(app, forwarded_for: str, body: str = "Bonjour", remote=PROXY):
+    """Post a comment arriving from ``remote`` with an X-Forwarded-For header."""
+    return app.test_client().post(
+        GUITARISTE,
+        data={"author": "Zoé", "body": body},
+        headers={"X-Forwarded-For": forwarded_for},
+        environ_base={"REMOTE_ADDR": remote},
+    )
+
+
+def stored_ips(app) -> list[str | None]:
+    """Return the address stored with each comment, oldest first."""
+    with app.app_context():
+        return list(db.session.scalars(sa.select(Comment.ip).order_by(Comment.id)))
+
+
+def queue_page(app) -> str:
+    """Log a moderator in and return the pending tab of the queue."""
+    with app.app_context():
+        accounts.create("marie", "un mot de passe")
+    client = app.test_client()
+    client.post("/login", data={"username": "marie", "password": "un mot de passe"})
+    return client.get("/moderation/").get_data(as_text=True)
+
+
+def test_behind_a_trusted_proxy_the_comment_keeps_the_readers_address(make_app):
+    app = make_app(BLOG_TRUSTED_PROXIES="1")
+    assert post_comment(app, READER).status_code == 303
+    assert stored_ips(app) == [READER]
+    assert f"<dd>{READER}</dd>" in queue_page(app)
+
+
+def test_without_trusted_proxy_a_forged_forwarded_for_is_ignored(make_app):
+    app = make_app(BLOG_TRUSTED_PROXIES="0")
+    assert post_comment(app, READER).status_code == 303
+    assert stored_ips(app) == [PROXY]
+    page = queue_page(app)
+    assert f"<dd>{PROXY}</dd>" in page and READER not in page
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_comment_rate_limit(make_app):
+    app = make_app(
+        RATELIMIT_ENABLED=True, settings={"comments": {"rate_limit": "2/minute"}}
+    )
+    codes = [
+        post_comment(app, f"198.51.100.{n}", body=f"Essai {n}").status_code
+        for n in range(3)
+    ]
+    assert codes == [303, 303, 429]
+    assert stored_ips(app) == [PROXY, PROXY]
+
+
+def test_behind_a_trusted_proxy_each_reader_has_a_rate_limit_of_their_own(make_app):
+    app = make_app(
+        BLOG_TRUSTED_PROXIES="1",
+        RATELIMIT_ENABLED=True,
+        settings={"comments": {"rate_limit": "2/minute"}},
+    )
+    codes = [
+        post_comment(app, f"198.51.100.{n}", body=f"Essai {n}").status_code
+        for n in range(3)
+    ]
+    assert codes == [303, 303, 303]
+    assert post_comment(app, "198.51.100.0", body="Encore").status_code == 303
+    assert post_comment(app, "198.51.100.0", body="De trop").status_code == 429

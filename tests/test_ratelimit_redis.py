@@ -1,0 +1,99 @@
+"""Comment rate limits kept in Redis: every worker process counts together."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+redis = pytest.importorskip("redis")
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+# A database number nothing of Carnet's uses; keys also carry a prefix of
+# their own, so only this test's counters are ever touched.
+REDIS_DB = 13
+
+# One app instance in its own process, as a gunicorn worker is: the limiter is
+# a process-wide object, so two apps in this process would share it anyway.
+WORKER = """
+import json, sys
+from flask_migrate import upgrade
+from app import create_app
+
+app = create_app({
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": sys.argv[1],
+    "settings": {"comments": {"rate_limit": "2/minute"}},
+})
+with app.app_context():
+    upgrade()
+client = app.test_client()
+codes = [
+    client.post(
+        "/2011/10/un-guitariste-des-humains-et-le.html",
+        data={"author": "Zoé", "body": f"{sys.argv[3]}: {n}"},
+    ).status_code
+    for n in range(int(sys.argv[2]))
+]
+print(json.dumps(codes))
+"""
+
+
+@pytest.fixture
+def redis_db():
+    """Return a client of the throwaway Redis database, or skip without Redis."""
+    client = redis.Redis(
+        host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_connect_timeout=2
+    )
+    try:
+        client.ping()
+    except redis.RedisError as err:
+        pytest.skip(f"no Redis server at {REDIS_HOST}:{REDIS_PORT} ({err})")
+    yield client
+    client.close()
+
+
+def run_worker(env: dict[str, str], prefix: str, posts: int, name: str) -> list[int]:
+    """Post ``posts`` comments from a fresh app process; return the status codes."""
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER, prefix, str(posts), name],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_two_app_processes_share_one_comment_count_in_redis(
+    redis_db, posts_dir, tmp_path
+):
+    prefix = f"carnet-test-{uuid.uuid4().hex}"
+    env = {
+        **os.environ,
+        "BLOG_POSTS_DIR": str(posts_dir),
+        "BLOG_DATABASE_URL": f"sqlite:///{tmp_path / 'blog.db'}",
+        "BLOG_SECRET_KEY": "redis-test",
+        "BLOG_SETTINGS": str(tmp_path / "absent.toml"),
+        "BLOG_RATELIMIT_STORAGE_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}",
+    }
+    try:
+        # The first worker uses up the reader's 2 comments a minute...
+        assert run_worker(env, prefix, 2, "premier") == [303, 303]
+        assert redis_db.keys(f"*{prefix}*"), "no counter was written to Redis"
+        # ...so the second worker, a separate process, refuses the third.
+        assert run_worker(env, prefix, 1, "second") == [429]
+    finally:
+        for key in redis_db.scan_iter(f"*{prefix}*"):
+            redis_db.delete(key)
