@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from urllib.parse import urlsplit
+
+from flask import Flask, Request, Response, request
+
+from app.config import current_settings
 
 # No inline script anywhere: Carnet needs no JavaScript to read, comment or
 # moderate, so scripts may only come from our own static/ folder.
@@ -42,6 +46,39 @@ HEADERS = {
 
 # One year, as browsers' preload lists expect; only ever sent over HTTPS.
 HSTS = "max-age=31536000"
+
+
+def _origin(url: str) -> str | None:
+    """Return ``scheme://host[:port]`` of a URL, lower-cased, or None."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def cross_site(req: Request) -> bool:
+    """Tell whether a browser sent this POST from another site.
+
+    ``Origin`` decides when present (every current browser sends it on a
+    POST); else ``Sec-Fetch-Site``; else ``Referer``. A client that sends
+    none of them (a script, an old browser) is judged by the form's token
+    alone.
+    """
+    ours = {_origin(req.host_url), _origin(current_settings().site.base_url)}
+    ours.discard(None)
+    origin = req.headers.get("Origin")
+    if origin is not None:
+        return _origin(origin) not in ours
+    fetch_site = req.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    referer = req.headers.get("Referer")
+    if referer:
+        return _origin(referer) not in ours
+    return False
 
 
 def add_security_headers(response: Response) -> Response:

@@ -310,7 +310,7 @@ def test_form_fields_have_french_labels_and_autocomplete(client):
     assert "style=" not in form and "<script" not in form
 
 
-def test_csrf_token_is_required(make_app):
+def test_form_token_is_required(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     response = send(client, body="Sans jeton")
@@ -319,8 +319,8 @@ def test_csrf_token_is_required(make_app):
     assert "Sans jeton" in text(response)
     assert stored(app) == []
     page = text(client.get(GUITARISTE))
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
-    assert send(client, body="Avec jeton", csrf_token=token).status_code == 303
+    token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
+    assert send(client, body="Avec jeton", form_token=token).status_code == 303
     assert [c.body for c in stored(app)] == ["Avec jeton"]
 
 

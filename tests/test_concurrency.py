@@ -115,13 +115,13 @@ def reader(base: str, number: int) -> list[int]:
     """Fetch the form once for a CSRF token, then post several comments."""
     session = requests.Session()
     page = session.get(base + GUITARISTE, timeout=REQUEST_TIMEOUT).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
     codes = []
     for count in range(COMMENTS_EACH):
         response = session.post(
             base + GUITARISTE,
             data={
-                "csrf_token": token,
+                "form_token": token,
                 "author": f"Lecteur {number}",
                 "body": f"Commentaire {count} du lecteur {number}",
             },
@@ -216,10 +216,10 @@ def test_every_worker_comes_to_show_new_posts_and_comments(gunicorn):
         )
     session = requests.Session()
     page = session.get(base + GUITARISTE, timeout=REQUEST_TIMEOUT).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
     posted = session.post(
         base + GUITARISTE,
-        data={"csrf_token": token, "author": "Lectrice", "body": "Bravo !"},
+        data={"form_token": token, "author": "Lectrice", "body": "Bravo !"},
         allow_redirects=False,
         timeout=REQUEST_TIMEOUT,
     )

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
-from flask_babel import gettext as _
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, Form, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -75,8 +74,13 @@ def _parent(value: str | None) -> int | None:
     return int(value)
 
 
-class CommentForm(FlaskForm):
-    """What a reader fills in under a post."""
+class CommentForm(Form):
+    """What a reader fills in under a post.
+
+    A plain WTForms form: its CSRF defence is the stateless form token
+    (app.comments.token) and the Origin check of the post page, not a
+    session, so that the page stays the same document for every reader.
+    """
 
     author = StringField(
         filters=[_strip],
@@ -118,11 +122,18 @@ class CommentForm(FlaskForm):
     homepage = StringField()
 
 
-def state_of(form: CommentForm, **more_errors: str) -> FormState:
+def submitted() -> CommentForm:
+    """Return the form as the reader sent it, validated."""
+    form = CommentForm(request.form)
+    form.validate()
+    return form
+
+
+def state_of(form: CommentForm, /, **more_errors: str) -> FormState:
     """Return what the page shows again: the reader's text and every error.
 
-    An expired or missing form token is a whole-form error that says the text
-    is kept, rather than a bare 400 page that loses it.
+    ``more_errors`` adds messages by field name, ``form=`` for the whole form
+    (an expired page, a database away).
     """
     values = {}
     for name in SHOWN_FIELDS:
@@ -135,10 +146,6 @@ def state_of(form: CommentForm, **more_errors: str) -> FormState:
     }
     for name, message in more_errors.items():
         errors[name] = (*errors.get(name, ()), message)
-    if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
-        errors["form"] = (
-            _("La page a expiré : renvoyez le formulaire, votre texte est conservé."),
-        )
     return FormState(MappingProxyType(values), MappingProxyType(errors))
 
 
