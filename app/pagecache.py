@@ -1,129 +1,126 @@
-"""Keep rendered reader pages in memory until posts or comments change.
+"""Rendered reader pages kept in memory, each with the parts of the site it shows.
 
-A page is served again from memory while the post index's version and the
-site revision (comments) are those it was rendered with. Only anonymous GETs
-are cached, never a response carrying flashed messages, and the per-session
-CSRF token of the comment form is swapped in on the way out.
+Every page is stored with *tags*: ``post:<url>`` (that post's content),
+``title:<url>`` (a link to it by its title), ``comments:<url>`` (its
+comments or their count), ``month:<y>-<m>`` (the
+sidebar's open month), ``index`` (any post), ``comments`` (the site's comment
+feed). A change forgets the pages carrying its tags, and only those.
+
+A render that started before a change it depends on is not stored: every
+invalidation moves a generation counter, and :meth:`PageCache.put` refuses a
+page whose tags were invalidated after its render began.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from flask import Flask, Response, g, request, session
-from flask_wtf.csrf import generate_csrf
-
-from app import revision
-from app.extensions import post_index
-
-# Stands for the session's CSRF token inside cached bodies.
-TOKEN_SLOT = b"\x00carnet-csrf-token\x00"
-CACHED_TYPES = (
-    "text/html",
-    "application/atom+xml",
-    "application/rss+xml",
-    "application/xml",
-)
-SKIPPED_PREFIXES = ("/static/", "/moderation", "/login", "/logout")
+ALL = "*"
 
 
 @dataclass(frozen=True)
 class CachedPage:
-    """A rendered response and the state of the site it was rendered from."""
+    """A response as it goes out: status line, headers, body, and its validators."""
 
-    stamp: tuple[int, int]
-    status: int
-    mimetype: str
+    status: str  # "200 OK"
+    headers: tuple[tuple[str, str], ...]
     body: bytes
-    has_token: bool
+    etag: str  # with its quotes, as sent
+    last_modified: float  # POSIX time, whole seconds
+    tags: frozenset[str] = field(default_factory=frozenset)
+    # Wall-clock time after which the page must be rendered again (its form
+    # token has aged), or None.
+    expires: float | None = None
+
+    @property
+    def size(self) -> int:
+        """Return the bytes the page holds in memory, roughly."""
+        return len(self.body) + 64 * len(self.headers)
 
 
 class PageCache:
     """A bounded, thread-safe LRU of rendered pages for one worker process."""
 
-    def __init__(self, max_pages: int = 512) -> None:
-        """Create an empty cache holding at most ``max_pages`` pages."""
-        self.max_pages = max_pages
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        """Create an empty cache holding at most ``max_bytes`` of pages."""
+        self.max_bytes = max_bytes
         self._pages: OrderedDict[str, CachedPage] = OrderedDict()
+        self._by_tag: dict[str, set[str]] = {}
+        self._bytes = 0
         self._lock = threading.Lock()
+        self.generation = 0
+        self._invalidated: dict[str, int] = {}  # tag -> generation it was last
+        self.hits = 0
 
-    def get(self, key: str, stamp: tuple[int, int]) -> CachedPage | None:
-        """Return the page for ``key`` if it was rendered at ``stamp``."""
-        with self._lock:
-            page = self._pages.get(key)
-            if page is None or page.stamp != stamp:
-                return None
-            self._pages.move_to_end(key)
-            return page
+    def __len__(self) -> int:
+        """Return how many pages are kept."""
+        return len(self._pages)
 
-    def put(self, key: str, page: CachedPage) -> None:
-        """Keep ``page``, forgetting the least recently used one if full."""
+    def get(self, key: str, now: float | None = None) -> CachedPage | None:
+        """Return the page kept for ``key``, unless it has expired."""
+        page = self._pages.get(key)
+        if page is None:
+            return None
+        if page.expires is not None and (now or time.time()) >= page.expires:
+            with self._lock:
+                self._drop(key)
+            return None
         with self._lock:
+            if key in self._pages:
+                self._pages.move_to_end(key)
+        self.hits += 1
+        return page
+
+    def put(self, key: str, page: CachedPage, since: int) -> bool:
+        """Keep ``page`` unless what it shows changed after generation ``since``."""
+        with self._lock:
+            stale = self._invalidated.get(ALL, -1) > since or any(
+                self._invalidated.get(tag, -1) > since for tag in page.tags
+            )
+            if stale or page.size > self.max_bytes:
+                return False
+            self._drop(key)
             self._pages[key] = page
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.max_pages:
-                self._pages.popitem(last=False)
+            self._bytes += page.size
+            for tag in page.tags:
+                self._by_tag.setdefault(tag, set()).add(key)
+            while self._bytes > self.max_bytes:
+                self._drop(next(iter(self._pages)))
+            return True
 
+    def invalidate(self, tags: Iterable[str]) -> int:
+        """Forget every page carrying one of ``tags`` (``ALL``: every page)."""
+        with self._lock:
+            self.generation += 1
+            tags = set(tags)
+            for tag in tags:
+                self._invalidated[tag] = self.generation
+            if ALL in tags:
+                count = len(self._pages)
+                self._pages.clear()
+                self._by_tag.clear()
+                self._bytes = 0
+                # Older per-tag marks are covered by the ALL mark.
+                self._invalidated = {ALL: self.generation}
+                return count
+            keys = set().union(*(self._by_tag.get(tag, ()) for tag in tags))
+            for key in keys:
+                self._drop(key)
+            return len(keys)
 
-def _cacheable_request() -> bool:
-    """Tell whether this request may be answered from, or stored in, the cache."""
-    if request.method != "GET" or request.path.startswith(SKIPPED_PREFIXES):
-        return False
-    # A moderator sees moderation links; a reader with a flash sees it once.
-    return "_user_id" not in session and "_flashes" not in session
-
-
-def _serve_cached() -> Response | None:
-    """Answer from the cache when the page is there and still current."""
-    g.page_stamp = None
-    if not _cacheable_request():
-        return None
-    g.page_stamp = (post_index().version, revision.current())
-    page = _cache().get(request.full_path, g.page_stamp)
-    if page is None:
-        return None
-    g.page_from_cache = True
-    body = page.body
-    if page.has_token:
-        body = body.replace(TOKEN_SLOT, generate_csrf().encode())
-    return Response(body, status=page.status, mimetype=page.mimetype)
-
-
-def _store(response: Response) -> Response:
-    """Keep a freshly rendered page for the next reader."""
-    stamp = g.get("page_stamp")
-    if (
-        stamp is None
-        or g.get("page_from_cache")
-        or response.status_code not in (200, 404)
-        or response.mimetype not in CACHED_TYPES
-        or response.direct_passthrough
-        or "_flashes" in session
-    ):
-        return response
-    body = response.get_data()
-    token = g.get("csrf_token")
-    has_token = bool(token) and token.encode() in body
-    if has_token:
-        body = body.replace(token.encode(), TOKEN_SLOT)
-    _cache().put(
-        request.full_path,
-        CachedPage(stamp, response.status_code, response.mimetype, body, has_token),
-    )
-    return response
-
-
-def _cache() -> PageCache:
-    """Return this app's page cache."""
-    from flask import current_app
-
-    return current_app.extensions["carnet_pages"]
-
-
-def init_app(app: Flask) -> None:
-    """Serve reader pages from memory while nothing they show has changed."""
-    app.extensions["carnet_pages"] = PageCache()
-    app.before_request(_serve_cached)
-    app.after_request(_store)
+    def _drop(self, key: str) -> None:
+        """Remove one page and its tag entries (lock held)."""
+        page = self._pages.pop(key, None)
+        if page is None:
+            return
+        self._bytes -= page.size
+        for tag in page.tags:
+            keys = self._by_tag.get(tag)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._by_tag[tag]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from app.content.changes import EVERYTHING, ChangeLog, IndexChange, diff
 from app.content.post import Post
 from app.content.problems import N_, PostError, PostReadError
 from app.content.reader import read_post
@@ -65,14 +66,21 @@ class PostIndex:
         self._postings: dict[str, Postings] = {}
         self._logged: frozenset[str] = frozenset()
         self._tokens_cache: tuple[object, list[str]] = (None, [])
+        # What each file held at the last build, for the files read since.
+        self._before: dict[str, object] = {}
+        self._changes = ChangeLog()
         self._snap: Snapshot = build_snapshot({}, {}, [], _utc_now(), 0)
         self.refresh(force=True)
 
     # -- refreshing -------------------------------------------------------
 
+    def stale(self) -> bool:
+        """Tell whether a scan is due or a scheduled post's time has come."""
+        return time.monotonic() >= self._next_scan or self._due()
+
     def refresh(self, force: bool = False) -> None:
         """Re-read changed files (at most one scan per interval) and publish."""
-        if not force and time.monotonic() < self._next_scan and not self._due():
+        if not force and not self.stale():
             return
         # A scan in progress serves the others: they keep the current snapshot.
         if not self._lock.acquire(blocking=force):
@@ -140,6 +148,8 @@ class PostIndex:
         if not gone and not fresh:
             return False
         before = {path: entries[path][1] for path in (*gone, *fresh) if path in entries}
+        for path in (*gone, *fresh):
+            self._before.setdefault(path, before.get(path))
         for path in gone:
             del entries[path]
         after: dict[str, Post | PostError] = {}
@@ -185,7 +195,14 @@ class PostIndex:
         for key in sorted(collisions.keys() - self._logged):
             log.warning("%s", self._describe(collisions[key]))
         self._logged = frozenset(collisions)
-        self._snap = snap
+        before, self._before = self._before, {}
+        old, self._snap = self._snap, snap
+        if old.version == 0:
+            change = EVERYTHING
+        else:
+            after = {path: self._entries.get(path, (None, None))[1] for path in before}
+            change = diff(old, snap, before, after)
+        self._changes.add(snap.version, change)
 
     # -- queries ----------------------------------------------------------
 
@@ -193,6 +210,11 @@ class PostIndex:
     def version(self) -> int:
         """Return a number that changes whenever what readers see changes."""
         return self._current().version
+
+    def changes_since(self, version: int) -> IndexChange:
+        """Return what readers see differently since index ``version``."""
+        current = self._current().version
+        return self._changes.since(version, current)
 
     @property
     def problems(self) -> list[PostError]:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from app import revision
+from app import changes
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
 from app.params import MAX_ID
@@ -102,15 +102,17 @@ def apply(
         sa.update(Comment)
         .where(Comment.id.in_(wanted), current)
         .values(status=action.target)
-        .returning(Comment.id)
+        .returning(Comment.id, Comment.post_url)
         .execution_options(synchronize_session=False)
     )
-    changed = sorted(db.session.scalars(statement))
+    rows = db.session.execute(statement).all()
+    changed = sorted(row_id for row_id, _ in rows)
     existing = set(
         db.session.scalars(sa.select(Comment.id).where(Comment.id.in_(wanted)))
     )
-    if changed:
-        revision.bump(db.session)
+    # Pending to spam (or back) changes nothing a reader sees.
+    if expected is None or {expected, action.target} & changes.SEEN:
+        changes.record(db.session, (url for _, url in rows))
     db.session.commit()
     return Applied(
         changed=tuple(changed),
