@@ -11,7 +11,7 @@ import re
 import secrets
 import time
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -70,6 +70,22 @@ class CommentSettings:
 
 
 @dataclass(frozen=True)
+class CacheSettings:
+    """How long readers and HTTP caches may keep a page (seconds)."""
+
+    max_age: int = 60
+    stale_while_revalidate: int = 600
+    stale_if_error: int = 86400
+    # Rendered pages each worker keeps in memory.
+    memory_mb: int = 64
+
+    @property
+    def max_bytes(self) -> int:
+        """Return the page cache's size limit in bytes."""
+        return self.memory_mb * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class MailSettings:
     smtp_host: str = ""
     smtp_port: int = 25
@@ -87,6 +103,7 @@ class Settings:
     site: SiteSettings = field(default_factory=SiteSettings)
     author: AuthorSettings = field(default_factory=AuthorSettings)
     comments: CommentSettings = field(default_factory=CommentSettings)
+    cache: CacheSettings = field(default_factory=CacheSettings)
     mail: MailSettings | None = None
     posts_dir: Path = Path("posts")
     database_url: str = ""
@@ -98,6 +115,7 @@ _SECTIONS = {
     "site": SiteSettings,
     "author": AuthorSettings,
     "comments": CommentSettings,
+    "cache": CacheSettings,
     "mail": MailSettings,
 }
 
@@ -130,7 +148,7 @@ def _section(name: str, raw: Any, source: str) -> Any:
     values = {}
     for key, value in raw.items():
         where = f"{source}: [{name}] {key}"
-        if not hasattr(defaults, key) or key.startswith("_"):
+        if key not in {f.name for f in fields(cls)}:
             raise ConfigError(f"{where}: unknown setting")
         values[key] = _check_value(where, value, getattr(defaults, key))
     return cls(**values)
@@ -239,6 +257,7 @@ def load_settings(
         site=sections.get("site", SiteSettings()),
         author=sections.get("author", AuthorSettings()),
         comments=sections.get("comments", CommentSettings()),
+        cache=sections.get("cache", CacheSettings()),
         mail=sections.get("mail"),
         posts_dir=posts_dir.resolve(),
         database_url=database_url,

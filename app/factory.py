@@ -24,7 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        static_folder=None,  # app.static_files serves it, under versioned URLs
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     test_config = dict(test_config or {})
@@ -40,9 +40,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         }
     )
 
-    from app import cli, extensions, pagecache, problems, templating
+    from app import (
+        availability,
+        cli,
+        extensions,
+        httpcache,
+        problems,
+        static_files,
+        templating,
+    )
+    from app.cachelayer import CacheLayer
+    from app.changes import PageChange  # noqa: F401 (Alembic)
     from app.comments import models as comment_models  # noqa: F401 (Alembic)
     from app.content.index import PostIndex
+    from app.freshness import Freshness
     from app.moderation import models as moderation_models  # noqa: F401 (Alembic)
 
     extensions.db.init_app(app)
@@ -52,10 +63,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         directory=str(PROJECT_ROOT / "migrations"),
         render_as_batch=True,
     )
-    # First among the before_request hooks: a page served from memory skips
-    # the others (the rate limiter's costs a fifth of such a request), which
-    # have nothing to do for it: only POSTs are limited or need a CSRF check.
-    pagecache.init_app(app)
+    availability.init_app(app)
+    static_files.init_app(app, PROJECT_ROOT / "static")
+    # Its after_request hook must run last (hooks run in reverse order of
+    # registration): the page it keeps carries the security headers.
+    httpcache.init_app(app)
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     extensions.babel.init_app(
@@ -83,6 +95,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     security.init_app(app)
 
+    # Kept pages are answered before Flask; what changed is checked first.
+    cache = app.extensions["carnet_pages"]
+    freshness = Freshness(app, app.extensions["carnet_posts"], cache)
+    app.extensions["carnet_freshness"] = freshness
+    app.wsgi_app = CacheLayer(
+        app.wsgi_app,
+        cache,
+        freshness,
+        cookie_names=(app.config["SESSION_COOKIE_NAME"], "remember_token"),
+    )
     if settings.site.trusted_proxies:
         n = settings.site.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
@@ -99,6 +121,9 @@ def _configure(app: Flask, settings: Settings) -> None:
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
         RATELIMIT_HEADERS_ENABLED=True,
+        # Redis away: count in this process's memory (Flask-Limiter logs it).
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.site.base_url.startswith("https://"),
@@ -116,7 +141,11 @@ def _engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         # Writers wait for each other instead of failing with "database is locked".
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        # An unreachable server must fail fast: pages go on without comments.
+        options["connect_args"] = {"connect_timeout": 3}
+    return options
 
 
 @event.listens_for(Engine, "connect")

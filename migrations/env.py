@@ -8,11 +8,11 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# disable_existing_loggers=False: a migration run inside a process (the tests)
-# must not silence the app's loggers created before it (carnet hardening).
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Interpret the config file for Python logging, unless the process has set up
+# logging already (gunicorn, the tests): fileConfig would replace its handlers.
+# disable_existing_loggers=False: the app's loggers created before stay on.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

@@ -34,6 +34,13 @@ MESSAGES = {
             "Patientez quelques minutes, puis réessayez."
         ),
     ),
+    503: (
+        _l("Service momentanément indisponible"),
+        _l(
+            "Une partie du blog est momentanément indisponible. "
+            "Réessayez dans quelques minutes."
+        ),
+    ),
     500: (
         _l("Erreur du serveur"),
         _l(

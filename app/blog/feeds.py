@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from app import availability, httpcache
 from app.comments.models import Comment
 from app.comments.sanitize import comment_html
 from app.comments.service import latest_approved
@@ -91,8 +92,11 @@ def _add_posts(feed: FeedGenerator, posts: Sequence[Post]) -> None:
     settings = current_settings()
     base = absolute("")
     newest = None
+    shown = FeedWindow.from_args(request.args).of(posts)
+    httpcache.depends_on("index")  # a new post joins the feed
+    httpcache.shows_posts(shown)
     # feedgen prepends each entry: add the oldest first so the newest leads.
-    for post in reversed(FeedWindow.from_args(request.args).of(posts)):
+    for post in reversed(shown):
         entry = feed.add_entry()
         entry.id(absolute(post.url))
         entry.title(post.title)
@@ -146,7 +150,19 @@ def _comments_feed(post: Post | None) -> Response:
     """Serve the Atom feed of a post's approved comments (or the whole blog's)."""
     window = FeedWindow.from_args(request.args)
     urls = post.urls if post is not None else None
-    rows = latest_approved(urls, window.offset, window.count)
+    try:
+        rows = availability.needed(
+            "reading a comment feed",
+            lambda: latest_approved(urls, window.offset, window.count),
+        )
+    except availability.Unavailable:
+        abort(503)
+    if post is None:
+        httpcache.depends_on("comments", "index")
+    else:
+        httpcache.shows_comments_of([post])
+        httpcache.depends_on(f"post:{post.url}")
+    httpcache.modified(*(row.created_utc for row in rows[:1]))
     if post is None:
         feed = new_feed(
             _("%(site)s - Commentaires", site=current_settings().site.title),

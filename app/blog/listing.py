@@ -12,6 +12,8 @@ from flask import abort, request
 from app.config import current_settings
 from app.content.post import Post
 from app.extensions import post_index
+from app.httpcache import depends_on
+from app.params import whole_number
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,8 @@ class Page:
 def paginate(posts: Sequence[Post]) -> Page:
     """Cut ``posts`` into the page asked for by ``?page=N`` (404 past the end)."""
     per_page = current_settings().site.posts_per_page
-    number = request.args.get("page", 1, type=int)
+    raw = request.args.get("page")
+    number = 1 if raw is None else whole_number(raw, 0, high=10**9)
     if number < 1 or (number > 1 and (number - 1) * per_page >= len(posts)):
         abort(404)
     start = (number - 1) * per_page
@@ -56,6 +59,9 @@ def sidebar(year: int | None = None, month: int | None = None) -> dict:
     archive = index.archive()
     if year is None and archive:
         year, month = archive[0][0], archive[0][2][0][0]
+    if year and month:
+        # The open month lists its posts' titles.
+        depends_on(f"month:{year}-{month}")
     return {
         "sidebar_pages": index.pages(),
         "sidebar_archive": archive,

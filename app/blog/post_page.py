@@ -1,24 +1,39 @@
 """The post page: an article with its comments (GET), and the comment form's POST.
 
 The blog owns the page; the comments package is a service it calls with
-plain values (:func:`comment_section`, :func:`submit`).
+plain values (:func:`comment_section`, :func:`submit`). The page is the same
+document for every anonymous reader: its form carries a stateless token
+(app.comments.token), not a session.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request
+import time
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import availability, httpcache
 from app.blog.listing import sidebar
-from app.comments import forms
+from app.comments import forms, token
 from app.comments.guard import Verdict
-from app.comments.section import FormState, comment_section
+from app.comments.section import FormState, comment_section, unavailable_section
 from app.comments.service import submit
 from app.config import current_settings
 from app.content.post import Post
 from app.extensions import csrf, limiter, post_index
 from app.params import whole_number
+from app.security import cross_site
 
 bp = Blueprint("posts", __name__)
 
@@ -38,17 +53,35 @@ def render_post(
     reply_to: int | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    """Render a post's page with its comments and the comment form."""
+    """Render a post's page with its comments and the comment form.
+
+    Without the database the page still renders: the comments give way to
+    a notice, and the form keeps what the reader wrote.
+    """
     index = post_index()
-    section = comment_section(
-        post, form_state, reply_to, as_moderator=current_user.is_authenticated
-    )
+    as_moderator = current_user.is_authenticated
+    try:
+        section = availability.needed(
+            "showing comments",
+            lambda: comment_section(post, form_state, reply_to, as_moderator),
+        )
+    except availability.Unavailable:
+        section = unavailable_section(form_state)
+    now = time.time()
+    newer, older = index.newer(post), index.older(post)
+    httpcache.shows_posts([post])
+    httpcache.shows_comments_of([post])
+    httpcache.depends_on(*(f"title:{p.url}" for p in (newer, older) if p))
+    httpcache.modified(section.newest)
+    # The form's token changes every few hours: so does the page.
+    httpcache.expires_at(token.next_issue(now))
     html = render_template(
         "blog/post.html",
         post=post,
-        newer=index.newer(post),
-        older=index.older(post),
+        newer=newer,
+        older=older,
         section=section,
+        form_token=token.issue(current_app.secret_key, post.url, now),
         **sidebar(post.year, post.month),
     )
     return html, status
@@ -70,11 +103,23 @@ def _comment_rate_limit() -> str:
 
 def _only_stored(response: Response) -> bool:
     """Count a POST against the limit unless the form came back with errors."""
-    return response.status_code != 422
+    return response.status_code not in (422, 503)
 
 
-# The form checks its own CSRF token so that an expired token shows an error
-# next to the reader's text instead of a bare 400 page that loses it.
+def _token_problem(post: Post) -> str | None:
+    """Return why the form's token is refused, or None when it is good."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return None  # tests that exercise the rest of the form
+    checked = token.check(
+        current_app.secret_key, post.url, request.form.get("form_token"), time.time()
+    )
+    if checked is token.TokenCheck.VALID:
+        return None
+    return _("La page a expiré : renvoyez le formulaire, votre texte est conservé.")
+
+
+# The session CSRF of Flask-WTF is for moderators; this form has its own
+# token, checked below so that a refusal keeps the reader's text.
 @csrf.exempt
 @bp.post(RULE)
 @limiter.limit(_comment_rate_limit, methods=["POST"], deduct_when=_only_stored)
@@ -83,9 +128,12 @@ def comment(year: int, month: str, slug: str):
     post = _published(year, month, slug)
     if post is None:
         abort(404)
-    form = forms.CommentForm()
-    if not form.validate_on_submit():
-        state = forms.state_of(form)
+    if cross_site(request):
+        abort(403)
+    form = forms.submitted()
+    refused = _token_problem(post)
+    if refused or form.errors:
+        state = forms.state_of(form, **({"form": refused} if refused else {}))
         return render_post(post, state, form.parent_id.data, status=422)
     draft = forms.draft_of(
         form,
@@ -93,7 +141,16 @@ def comment(year: int, month: str, slug: str):
         user_agent=request.user_agent.string,
         as_moderator=current_user.is_authenticated,
     )
-    outcome = submit(post, draft)
+    try:
+        outcome = availability.needed("storing a comment", lambda: submit(post, draft))
+    except availability.Unavailable:
+        message = _(
+            "Les commentaires sont momentanément indisponibles : votre texte est "
+            "conservé, renvoyez-le dans quelques minutes."
+        )
+        state = forms.state_of(form, form=message)
+        html, _status = render_post(post, state, draft.parent_id)
+        return html, 503, {"Retry-After": "120"}
     if outcome.verdict is Verdict.REJECT:
         state = forms.state_of(form, body=_("Vous avez déjà envoyé ce commentaire."))
         return render_post(post, state, draft.parent_id, status=422)

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 
+from app import availability, httpcache
 from app.blog.listing import paginate, sidebar
 from app.comments.service import approved_counts
 from app.content.post import Post
@@ -32,10 +33,18 @@ def _list_page(
     ``open_at`` is the (year, month) the archive widget shows open.
     """
     page = paginate(posts)
+    httpcache.shows_posts(page.posts)
+    httpcache.shows_comments_of(page.posts)
+    try:
+        counts = availability.needed(
+            "counting comments", lambda: approved_counts(page.posts)
+        )
+    except availability.Unavailable:
+        counts = None  # the list goes on without its comment counts
     return render_template(
         template,
         page=page,
-        comment_counts=approved_counts(page.posts),
+        comment_counts=counts,
         **sidebar(*open_at),
         **context,
     )
@@ -95,6 +104,7 @@ def search() -> str | Response:
         return redirect(url_for("blog.label", label=label_arg), code=301)
     query = request.args.get("q", "").strip()[:MAX_QUERY]
     posts = post_index().search(query) if query else ()
+    httpcache.depends_on("index")  # any post may start or stop matching
     return _list_page("blog/search.html", posts, query=query, total=len(posts))
 
 
@@ -104,4 +114,5 @@ def static_page(slug: str) -> str:
     page = post_index().page(slug)
     if page is None:
         abort(404)
+    httpcache.shows_posts([page])
     return render_template("blog/page.html", post=page, **sidebar())

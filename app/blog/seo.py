@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, url_for
 
+from app import httpcache
 from app.extensions import post_index
 from app.links import absolute
 
@@ -14,6 +15,7 @@ bp = Blueprint("seo", __name__)
 def sitemap() -> Response:
     """List every public post, page and archive for search engines."""
     index = post_index()
+    httpcache.depends_on("index")
     xml = render_template(
         "blog/sitemap.xml",
         posts=index.visible(),

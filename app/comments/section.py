@@ -60,6 +60,23 @@ class CommentSection:
     parent_id: int | None  # the approved comment the form answers, if any
     replying_to: str | None  # that comment's author
     as_moderator: bool
+    # False when the database did not answer: the page says so instead.
+    available: bool = True
+    # Dates of the comments shown, for the page's Last-Modified.
+    newest: datetime | None = None
+
+
+def unavailable_section(form_state: FormState | None) -> CommentSection:
+    """Return the comment area of a page rendered while the database is away."""
+    return CommentSection(
+        comments=[],
+        count=0,
+        form=form_state or FormState(),
+        parent_id=None,
+        replying_to=None,
+        as_moderator=False,
+        available=False,
+    )
 
 
 def _shown(comment: Comment) -> ShownComment:
@@ -143,4 +160,5 @@ def comment_section(
         parent_id=parent.id if parent else None,
         replying_to=parent.author if parent else None,
         as_moderator=as_moderator,
+        newest=max((row.created_utc for row in rows), default=None),
     )

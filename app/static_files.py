@@ -1,0 +1,84 @@
+"""Static files under versioned URLs: ``carnet.css`` is linked as ``carnet.<hash>.css``.
+
+The hash is the file's content: a deploy that changes a stylesheet changes
+its URL, so browsers and proxies may keep each version for a year
+(``immutable``). An old or unversioned URL still answers, briefly cached, so
+that pages rendered before a deploy keep their look.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from pathlib import Path
+
+from flask import Flask, Response, abort, send_from_directory
+from werkzeug.security import safe_join
+
+FOREVER = "public, max-age=31536000, immutable"
+BRIEFLY = "public, max-age=300"
+_VERSIONED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{12})(?P<ext>\.[\w]+)$")
+
+
+class StaticFiles:
+    """The static folder, with each file's content hash, read again when it changes."""
+
+    def __init__(self, folder: Path) -> None:
+        """Serve the files under ``folder``."""
+        self.folder = folder
+        self._digests: dict[str, tuple[int, str]] = {}  # name -> (mtime_ns, digest)
+        self._lock = threading.Lock()
+
+    def digest(self, name: str) -> str | None:
+        """Return the content hash of a static file, None when there is no such file."""
+        path = safe_join(str(self.folder), name)
+        try:
+            mtime = Path(path).stat().st_mtime_ns if path else None
+        except OSError:
+            return None
+        if mtime is None:
+            return None
+        known = self._digests.get(name)
+        if known is not None and known[0] == mtime:
+            return known[1]
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+        with self._lock:
+            self._digests[name] = (mtime, digest)
+        return digest
+
+    def versioned(self, name: str) -> str:
+        """Return the versioned name of a file (the name itself if it is missing)."""
+        digest = self.digest(name)
+        if digest is None:
+            return name
+        stem, dot, ext = name.rpartition(".")
+        return f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+
+    def serve(self, filename: str) -> Response:
+        """Send a static file; a current versioned URL may be kept for a year."""
+        match = _VERSIONED.match(filename)
+        name = filename
+        if match:
+            name = match["stem"] + match["ext"]
+        if self.digest(name) is None:
+            abort(404)
+        response = send_from_directory(self.folder, name)
+        current = match is not None and match["digest"] == self.digest(name)
+        response.headers["Cache-Control"] = FOREVER if current else BRIEFLY
+        return response
+
+
+def init_app(app: Flask, folder: Path) -> None:
+    """Serve ``folder`` at /static/ and make ``url_for('static', …)`` versioned."""
+    files = StaticFiles(folder)
+    app.extensions["carnet_static"] = files
+    app.add_url_rule(
+        "/static/<path:filename>", endpoint="static", view_func=files.serve
+    )
+
+    @app.url_defaults
+    def _version(endpoint: str, values: dict) -> None:
+        """Put the file's hash in every static URL the app builds."""
+        if endpoint == "static" and "filename" in values:
+            values["filename"] = files.versioned(values["filename"])

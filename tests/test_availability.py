@@ -1,0 +1,179 @@
+"""Readers read while the database is away; comments wait; nothing is lost."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from app.comments.models import Comment, CommentStatus
+from app.extensions import db
+
+GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
+NOTICE = "Les commentaires sont momentanément indisponibles."
+READER_PAGES = (
+    "/",
+    GUITARISTE,
+    "/2011/",
+    "/2011/10/",
+    "/search/label/num%C3%A9rique",
+    "/search?q=guitariste",
+    "/p/a-propos.html",
+    "/feeds/posts/default",
+    "/sitemap.xml",
+    "/robots.txt",
+)
+
+
+class Outage:
+    """Make every new database connection of an app fail, until it ends."""
+
+    def __init__(self, app) -> None:
+        """Hook the app's engine; nothing fails yet."""
+        self.app = app
+        self.down = False
+        with app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "do_connect", self._connect)
+
+    def _connect(self, dialect, conn_rec, cargs, cparams):
+        """Refuse to connect while the database is down."""
+        if self.down:
+            raise sqlite3.OperationalError("unable to open database file")
+
+    def start(self) -> None:
+        """Take the database away: open connections are dropped too."""
+        self.down = True
+        self.engine.dispose()
+
+    def end(self) -> None:
+        """Bring the database back."""
+        self.down = False
+
+
+@pytest.fixture
+def app(make_app):
+    """An app that retries the database quickly, so that tests need not wait."""
+    return make_app(CARNET_DB_RETRY=0.05, CARNET_POLL_INTERVAL=0.05)
+
+
+def approve_one(app, body="Déjà là") -> None:
+    """Store a published comment on the guitarist post."""
+    with app.app_context():
+        db.session.add(
+            Comment(
+                post_url=GUITARISTE,
+                author="Anne",
+                body=body,
+                status=CommentStatus.APPROVED,
+            )
+        )
+        db.session.commit()
+
+
+def bodies(app) -> list[str]:
+    """Return every stored comment's body."""
+    with app.app_context():
+        return list(db.session.scalars(sa.select(Comment.body).order_by(Comment.id)))
+
+
+@pytest.mark.parametrize("path", READER_PAGES)
+def test_every_reader_page_answers_200_without_the_database(app, path):
+    outage = Outage(app)
+    outage.start()
+    response = app.test_client().get(path)
+    assert response.status_code == 200
+    if path == GUITARISTE:
+        page = response.get_data(as_text=True)
+        assert NOTICE in page
+        assert "Enregistrer un commentaire" in page
+
+
+def test_a_page_kept_before_the_outage_is_served_whole(app):
+    approve_one(app)
+    client = app.test_client()
+    assert "Déjà là" in client.get(GUITARISTE).get_data(as_text=True)
+    Outage(app).start()
+    page = client.get(GUITARISTE).get_data(as_text=True)
+    assert "Déjà là" in page and NOTICE not in page
+
+
+def test_a_comment_sent_meanwhile_gets_503_with_its_text_then_goes_through(app):
+    outage = Outage(app)
+    client = app.test_client()
+    outage.start()
+    response = client.post(
+        GUITARISTE, data={"author": "Zoé", "body": "Un texte que je ne veux pas perdre"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert "Un texte que je ne veux pas perdre" in page
+    assert "momentanément indisponibles" in page
+    assert response.headers["Cache-Control"] == "private, no-store"
+    outage.end()
+    time.sleep(0.1)  # past the retry delay
+    sent = client.post(
+        GUITARISTE, data={"author": "Zoé", "body": "Un texte que je ne veux pas perdre"}
+    )
+    assert sent.status_code == 303
+    assert bodies(app) == ["Un texte que je ne veux pas perdre"]
+
+
+def test_pages_get_their_comments_back_when_the_database_returns(app):
+    approve_one(app)
+    outage = Outage(app)
+    client = app.test_client()
+    outage.start()
+    degraded = client.get(GUITARISTE)
+    assert NOTICE in degraded.get_data(as_text=True)
+    assert degraded.headers["Cache-Control"] == "public, max-age=5"
+    outage.end()
+    deadline = time.monotonic() + 10
+    while NOTICE in client.get(GUITARISTE).get_data(as_text=True):
+        assert time.monotonic() < deadline, "the comments never came back"
+        time.sleep(0.05)
+    assert "Déjà là" in client.get(GUITARISTE).get_data(as_text=True)
+
+
+def test_the_outage_is_logged_once_a_minute_not_once_per_request(app, caplog):
+    outage = Outage(app)
+    client = app.test_client()
+    outage.start()
+    with caplog.at_level(logging.WARNING, logger="carnet.database"):
+        for number in range(20):
+            client.get(f"/search?q=mot{number}")
+            client.get(GUITARISTE)
+            time.sleep(0.01)
+    lines = [r.getMessage() for r in caplog.records if r.name == "carnet.database"]
+    assert len(lines) == 1, lines
+    assert "database unavailable" in lines[0]
+
+
+def test_the_comment_feed_answers_503_without_the_database(app):
+    Outage(app).start()
+    response = app.test_client().get("/feeds/comments/default")
+    assert response.status_code == 503
+    assert "indisponible" in response.get_data(as_text=True)
+
+
+def test_rate_limits_fall_back_to_memory_when_redis_is_away(make_app, caplog):
+    app = make_app(
+        RATELIMIT_ENABLED=True,
+        BLOG_RATELIMIT_STORAGE_URL="redis://127.0.0.1:1/0",  # nothing listens
+        settings={"comments": {"rate_limit": "2/minute"}},
+    )
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING):
+        codes = [
+            client.post(
+                GUITARISTE, data={"author": "Zoé", "body": f"Commentaire {n}"}
+            ).status_code
+            for n in range(3)
+        ]
+    assert codes == [303, 303, 429]
+    assert any("in-memory" in r.getMessage() for r in caplog.records)
