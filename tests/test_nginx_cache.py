@@ -1,0 +1,121 @@
+"""Through a real HTTP cache: nginx with the README's proxy_cache before gunicorn."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import time
+
+import pytest
+from servers import BIN, ROOT, blog_env, gunicorn, nginx
+
+requests = pytest.importorskip("requests")
+pytestmark = pytest.mark.slow
+
+GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
+SETTINGS = """
+[cache]
+max_age = 2
+stale_while_revalidate = 1
+"""
+PASSWORD = "un mot de passe solide"
+
+
+def flask(env: dict[str, str], *args: str, stdin: str = "") -> str:
+    """Run a ``flask --app wsgi`` command on the test blog; return its output."""
+    done = subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
+def wait_for(check, what: str, seconds: float = 30.0) -> float:
+    """Poll ``check()`` until true; return how long it took, or fail saying so."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if check():
+            return time.monotonic() - start
+        time.sleep(0.2)
+    pytest.fail(f"{what}: still not after {seconds:.0f} s")
+
+
+@pytest.fixture
+def site(tmp_path):
+    """Yield (nginx base URL, blog env) for a blog behind the README's nginx."""
+    env = blog_env(tmp_path, SETTINGS, BLOG_TRUSTED_PROXIES="1")
+    with (
+        gunicorn(env, tmp_path / "gunicorn.log") as app_port,
+        nginx(app_port, tmp_path / "nginx") as port,
+    ):
+        yield f"http://127.0.0.1:{port}", env
+
+
+def test_the_readme_gives_the_configuration_the_test_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    config = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert config.strip() in readme
+
+
+def test_anonymous_readers_are_served_by_nginx_and_see_new_comments(site):
+    base, env = site
+    first = requests.get(base + GUITARISTE, timeout=30)
+    assert first.status_code == 200 and "Set-Cookie" not in first.headers
+    second = requests.get(base + GUITARISTE, timeout=30)
+    assert second.headers["X-Cache-Status"] == "HIT"
+    assert second.content == first.content
+
+    reader = requests.Session()
+    page = reader.get(base + GUITARISTE, timeout=30).text
+    form_token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
+    sent = reader.post(
+        base + GUITARISTE,
+        data={"form_token": form_token, "author": "Léa", "body": "Vu de nginx"},
+        headers={"Origin": base},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert sent.status_code == 303
+    [waiting] = [
+        json.loads(line)
+        for line in flask(env, "comments", "list", "--json").splitlines()
+    ]
+    flask(env, "comments", "approve", str(waiting["id"]))
+    took = wait_for(
+        lambda: "Vu de nginx" in requests.get(base + GUITARISTE, timeout=30).text,
+        "the approved comment through nginx",
+    )
+    print(f"approved comment visible through nginx after {took:.1f} s")
+
+
+def test_a_moderators_pages_are_never_kept_by_nginx(site):
+    base, env = site
+    flask(env, "moderator", "create", "marie", "--password-stdin", stdin=PASSWORD)
+    requests.get(base + GUITARISTE, timeout=30)  # kept for readers
+    moderator = requests.Session()
+    login = moderator.get(base + "/login", timeout=30)
+    assert login.headers["Cache-Control"] == "private, no-store"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)[1]
+    moderator.post(
+        base + "/login",
+        data={"username": "marie", "password": PASSWORD, "csrf_token": token},
+        headers={"Origin": base},
+        timeout=30,
+    )
+    for _ in range(2):
+        queue = moderator.get(base + "/moderation/", timeout=30)
+        assert queue.status_code == 200 and "Modération" in queue.text
+        assert queue.headers["X-Cache-Status"] != "HIT"
+        assert queue.headers["Cache-Control"] == "private, no-store"
+        own = moderator.get(base + GUITARISTE, timeout=30)
+        assert "connecté comme modérateur" in own.text
+        assert own.headers["X-Cache-Status"] != "HIT"
+    anonymous = requests.get(base + GUITARISTE, timeout=30)
+    assert "connecté comme modérateur" not in anonymous.text
