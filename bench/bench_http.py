@@ -1,66 +1,150 @@
-"""Measure Carnet's pages against Flask serving the same bytes with no work.
+"""Carnet's pages under gunicorn, side by side with the floor and with nginx's cache.
 
-Usage: .venv/bin/python bench/bench_http.py [--posts 10000] [--requests 3000]
+Usage: .venv/bin/python bench/bench_http.py [--posts 10000] [--seconds 5]
 
-Both apps are called in-process through WSGI (no network, no server), so
-the figures compare the work done per request. Each measurement is bounded
-by a request count and a time limit. Prints a table; asserts nothing.
+In one run, on one synthetic blog: Carnet under gunicorn; the floor (Flask
+returning the very same bytes, bench/floor.py, under the same gunicorn);
+nginx with deploy/nginx.conf in front of Carnet; and a client that
+revalidates pages (If-None-Match) while comments are being published, to
+count its 304s. Load comes from wrk (apt-get install wrk), bounded by
+--seconds per measurement. Prints a table; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Flask, Response
-from werkzeug.test import EnvironBuilder
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import write_corpus  # noqa: E402
 
-from app import create_app  # noqa: E402
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def call(app, path: str) -> tuple[int, bytes]:
-    """Serve one GET through WSGI; return the status and the body."""
-    environ = EnvironBuilder(path=path, base_url="http://127.0.0.1:5000").get_environ()
-    status = []
-    body = b"".join(app(environ, lambda s, h, e=None: status.append(s)))
-    return int(status[0].split()[0]), body
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-def rate(app, path: str, requests: int, seconds: float) -> float:
-    """Return requests per second over at most ``requests`` or ``seconds``."""
-    done, start = 0, time.perf_counter()
-    deadline = start + seconds
-    while done < requests and time.perf_counter() < deadline:
-        call(app, path)
-        done += 1
-    return done / (time.perf_counter() - start)
+def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """GET a URL; return status, headers and body (errors included)."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
 
 
-def baseline_for(path: str, body: bytes, mimetype: str) -> Flask:
-    """Return a Flask app that answers ``path`` with ``body`` and does nothing else."""
-    plain = Flask("baseline")
-    plain.add_url_rule(
-        path.split("?")[0],
-        "page",
-        lambda **_: Response(body, mimetype=mimetype),
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 300) -> float:
+    """Wait for a 2xx/4xx answer at ``url``; return the seconds it took."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            get(url)
+            return time.perf_counter() - start
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not answer in {seconds} s")
+
+
+@contextmanager
+def server(args: list[str], env: dict, log: Path):
+    """Run a server process; stop it on exit."""
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def gunicorn(app: str, port: int, workers: int, env: dict, log: Path):
+    """Return the context of a gunicorn serving ``app`` on ``port``."""
+    command = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    return server([*command, "--timeout", "120", app], env, log)
+
+
+def nginx_in_front(upstream: int, port: int, folder: Path):
+    """Return the context of nginx with deploy/nginx.conf in front of ``upstream``."""
+    site = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    site = site.replace("/var/cache/nginx/carnet", str(folder / "cache"))
+    (folder / "carnet.conf").write_text(site, encoding="utf-8")
+    temps = "".join(
+        f"  {kind}_temp_path {folder / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    return plain
+    (folder / "nginx.conf").write_text(
+        f"user root;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'} warn;\n"
+        "events { worker_connections 512; }\n"
+        f"http {{\n  access_log off;\n{temps}  include {folder / 'carnet.conf'};\n}}\n",
+        encoding="utf-8",
+    )
+    command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")]
+    return server([*command, "-g", "daemon off;"], {}, folder / "nginx.out")
 
 
-def add_comments(app, url: str, count: int) -> None:
+def best_of(runs: int, measure) -> float:
+    """Return the median of ``runs`` measurements (the machine is shared)."""
+    figures = sorted(measure() for _ in range(runs))
+    return figures[len(figures) // 2]
+
+
+def wrk(url: str, seconds: float, connections: int) -> float:
+    """Return the requests per second wrk measures on ``url``."""
+    done = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    )
+    match = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+    if errors and "p/absente" not in url:
+        print(f"  (wrk: {errors[1]} non-2xx answers on {url})")
+    return float(match[1])
+
+
+def add_comments(env: dict, url: str, count: int) -> None:
     """Store ``count`` approved comments on the post at ``url``."""
+    from app import create_app
     from app.comments.models import Comment, CommentStatus
     from app.extensions import db
 
+    app = create_app({k: v for k, v in env.items() if k.startswith("BLOG_")})
     with app.app_context():
         for number in range(count):
             db.session.add(
@@ -75,43 +159,93 @@ def add_comments(app, url: str, count: int) -> None:
         db.session.commit()
 
 
+def revalidations(
+    base: str, paths: list[str], posts: list[str], env: dict, rounds: int
+) -> str:
+    """Revalidate every page ``rounds`` times while comments are published.
+
+    Before each round a comment is published on one of ``posts`` (any post
+    of the blog): the client should get 200 for the pages it touches (that
+    post, the lists showing its count) and 304 for all the others.
+    """
+    from app import create_app
+    from app.comments.models import Comment, CommentStatus
+    from app.extensions import db
+
+    app = create_app({k: v for k, v in env.items() if k.startswith("BLOG_")})
+    etags = {path: get(base + path)[1].get("ETag") for path in paths}
+    counts = {200: 0, 304: 0}
+    rng = random.Random(3)
+    for _ in range(rounds):
+        with app.app_context():
+            db.session.add(
+                Comment(
+                    post_url=rng.choice(posts),
+                    author="Bench",
+                    body=f"Commentaire {rng.random()}",
+                    status=CommentStatus.APPROVED,
+                )
+            )
+            db.session.commit()
+        time.sleep(0.6)  # every worker reads the change log within 0.5 s
+        for path in paths:
+            status, headers, _ = get(base + path, {"If-None-Match": etags[path] or ""})
+            counts[status] = counts.get(status, 0) + 1
+            etags[path] = headers.get("ETag", etags[path])
+    total = sum(counts.values())
+    return (
+        f"{counts.get(304, 0)} of {total} revalidations answered 304 "
+        f"({counts.get(304, 0) / total:.0%}); {counts.get(200, 0)} got the new page"
+    )
+
+
 def main() -> None:
-    """Build a big blog, then time each page type against the baseline."""
+    """Build a big blog, serve it three ways, and time each page type."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=3, help="median of this many")
     args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         folder = Path(tmp)
-        started = time.perf_counter()
         write_corpus(folder / "posts", args.posts)
-        print(f"wrote {args.posts} posts in {time.perf_counter() - started:.1f} s")
-
-        from flask_migrate import upgrade
-
-        app = create_app(
-            {
-                "BLOG_POSTS_DIR": str(folder / "posts"),
-                "BLOG_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-                "BLOG_SECRET_KEY": "bench",
-                "BLOG_SETTINGS": str(folder / "absent.toml"),
-                "settings": {},
-            }
+        (folder / "blog.toml").write_text("", encoding="utf-8")
+        env = {
+            **os.environ,
+            "BLOG_POSTS_DIR": str(folder / "posts"),
+            "BLOG_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+            "BLOG_SECRET_KEY": "bench",
+            "BLOG_SETTINGS": str(folder / "blog.toml"),
+        }
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
         )
-        with app.app_context():
-            upgrade()
-        started = time.perf_counter()
-        call(app, "/")
+        carnet_port = free_port()
+        carnet = stack.enter_context(
+            gunicorn("wsgi:app", carnet_port, args.workers, env, folder / "carnet.log")
+        )
+        base = f"http://127.0.0.1:{carnet_port}"
+        took = wait_until_up(base + "/", carnet)
         print(
-            f"first request (index of {args.posts} posts built): "
-            f"{time.perf_counter() - started:.2f} s"
+            f"{args.posts} posts, gunicorn -w {args.workers}: first 200 in {took:.1f} s"
         )
 
-        index = app.extensions["carnet_posts"]
+        sys.path.insert(0, str(ROOT))
+        from zoneinfo import ZoneInfo
+
+        from app.content.index import PostIndex
+
+        index = PostIndex(folder / "posts", ZoneInfo("Europe/Paris"))
         post = index.visible()[len(index.visible()) // 2]
-        add_comments(app, post.url, 20)
+        add_comments(env, post.url, 20)
         paths = [
             "/",
             post.url,
@@ -121,19 +255,66 @@ def main() -> None:
             "/feeds/posts/default",
             "/p/absente.html",
         ]
-        print(
-            f"\n{'page':34} {'Carnet req/s':>13} {'Flask bytes req/s':>18} {'ratio':>7}"
-        )
+        time.sleep(1)
+        pages = {}
         for path in paths:
-            status, body = call(app, path)
-            mimetype = "application/atom+xml" if "feeds" in path else "text/html"
-            call(app, path)  # warm any cache, as a reader's second visit would
-            ours = rate(app, path, args.requests, args.seconds)
-            theirs = rate(
-                baseline_for(path, body, mimetype), path, args.requests, args.seconds
+            for _ in range(3):  # every worker renders and keeps it
+                status, headers, body = get(base + path)
+            mimetype = headers.get("Content-Type", "text/html").split(";")[0]
+            pages[path] = [mimetype, body.decode("latin-1")]
+        (folder / "floor.json").write_text(json.dumps(pages), encoding="utf-8")
+
+        floor_port = free_port()
+        floor = stack.enter_context(
+            gunicorn(
+                "bench.floor:app",
+                floor_port,
+                args.workers,
+                {**env, "FLOOR_PAGES": str(folder / "floor.json")},
+                folder / "floor.log",
             )
-            label = f"{path[:28]} ({status})"
-            print(f"{label:34} {ours:13.0f} {theirs:18.0f} {ours / theirs:7.1%}")
+        )
+        wait_until_up(f"http://127.0.0.1:{floor_port}/", floor)
+        nginx_port = None
+        if Path(NGINX).exists():
+            nginx_port = free_port()
+            (folder / "nginx").mkdir()
+            proxy = stack.enter_context(
+                nginx_in_front(carnet_port, nginx_port, folder / "nginx")
+            )
+            wait_until_up(f"http://127.0.0.1:{nginx_port}/", proxy)
+
+        print(
+            f"\n{'page':34} {'floor':>8} {'Carnet':>8} {'ratio':>6}"
+            f" {'nginx':>8} {'ratio':>6}   (requests/s, wrk -c{args.connections},"
+            f" {args.seconds:.0f} s each)"
+        )
+
+        def measure(url: str) -> float:
+            """Return the median requests/s of ``url`` over --runs runs."""
+            return best_of(args.runs, lambda: wrk(url, args.seconds, args.connections))
+
+        for path in paths:
+            theirs = measure(f"http://127.0.0.1:{floor_port}{path}")
+            ours = measure(base + path)
+            line = f"{path[:34]:34} {theirs:8.0f} {ours:8.0f} {ours / theirs:6.2f}"
+            if nginx_port:
+                url = f"http://127.0.0.1:{nginx_port}{path}"
+                get(url)  # into nginx's cache
+                cached = measure(url)
+                line += f" {cached:8.0f} {cached / theirs:6.2f}"
+            print(line)
+        rng = random.Random(5)
+        sample = rng.sample(list(index.visible()), 10)
+        browsed = ["/", *(p.url for p in sample)]
+        browsed += sorted({f"/{p.year:04d}/{p.month:02d}/" for p in sample})
+        browsed += ["/search/label/cuisine", "/search/label/jardin"]
+        everyone = [p.url for p in index.visible()]
+        print(
+            f"\nA reader revalidating {len(browsed)} pages 20 times, while one comment"
+            f" is published on a random post of the {len(everyone)} before each round:"
+        )
+        print(revalidations(base, browsed, everyone, env, rounds=20))
 
 
 if __name__ == "__main__":
