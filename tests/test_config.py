@@ -54,6 +54,11 @@ def test_settings_file_sets_title_and_posts_per_page(tmp_path, posts_dir):
         ("[comments]\nrate_limit = 'beaucoup'\n", "[comments] rate_limit"),
         ("[comments]\nblocklist = 'casino'\n", "[comments] blocklist"),
         ("[site\n", "not valid TOML"),
+        ("[database]\npool_size = 'cinq'\n", "[database] pool_size"),
+        ("[database]\npool_size = 0\n", "[database] pool_size"),
+        ("[database]\nmax_overflow = -1\n", "[database] max_overflow"),
+        ("[database]\npool_timeout = 0\n", "[database] pool_timeout"),
+        ("[database]\npool = 5\n", "[database] pool: unknown setting"),
     ],
 )
 def test_bad_setting_stops_start_up_naming_it(tmp_path, posts_dir, toml, named):
@@ -69,6 +74,25 @@ def test_bad_environment_variable_is_named(tmp_path, posts_dir):
         _app(tmp_path, posts_dir, "", BLOG_POSTS_DIR=str(tmp_path / "nowhere"))
     with pytest.raises(ConfigError, match="BLOG_DATABASE_URL"):
         _app(tmp_path, posts_dir, "", BLOG_DATABASE_URL="blog.db")
+
+
+def test_a_generated_key_is_refused_when_the_database_is_not_sqlite(
+    tmp_path, posts_dir
+):
+    # Each host would generate its own key: a comment form served by one
+    # host would be refused by the next behind a round-robin balancer.
+    with pytest.raises(ConfigError) as caught:
+        _app(
+            tmp_path,
+            posts_dir,
+            "",
+            BLOG_SECRET_KEY="",
+            BLOG_DATABASE_URL="postgresql+psycopg://carnet@db.internal/carnet",
+        )
+    message = str(caught.value)
+    assert message.startswith("BLOG_SECRET_KEY:")
+    assert "same value on every host" in message
+    assert "\n" not in message
 
 
 def test_wsgi_prints_one_line_and_exits_on_a_bad_setting(tmp_path, posts_dir):
