@@ -11,6 +11,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the probes and the operator's commands."""
-    from app.ops import health
+    from app.ops import cli, health
 
     health.init_app(app)
+    cli.init_app(app)
