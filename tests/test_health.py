@@ -90,3 +90,7 @@ def test_readyz_is_503_when_the_posts_folder_goes_away(client, posts_dir):
     assert response.status_code == 503
     assert "articles" in response.get_data(as_text=True)
 
+
+def test_probes_speak_the_site_language(make_app):
+    client = make_app(settings={"site": {"locale": "en"}}).test_client()
+    assert client.get("/readyz").get_data(as_text=True) == "ready\n"

@@ -90,7 +90,7 @@ def _value(column: sa.Column, value: Any, line: int) -> Any:
         raise _bad(line, column.name, _("texte attendu"))
     if isinstance(kind, sa.Enum):
         if value not in kind.enums:
-            raise _bad(line, column.name, _("état inconnu %(value)r", value=value))
+            raise _bad(line, column.name, _("état inconnu « %(value)s »", value=value))
         return kind.enum_class(value) if kind.enum_class else value
     if getattr(kind, "length", None) and len(value) > kind.length:
         raise _bad(line, column.name, _("plus de %(n)d caractères", n=kind.length))
