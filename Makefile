@@ -47,9 +47,10 @@ messages: $(STAMP)
 db: $(STAMP) translations
 	$(BIN)/flask --app wsgi db upgrade
 
+# gunicorn.conf.py holds gunicorn's settings; these two come from make's variables.
 run: db
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
-		--access-logfile - wsgi:app
+	CARNET_BIND=$(HOST):$(PORT) CARNET_WORKERS=$(WORKERS) \
+		$(BIN)/gunicorn --config gunicorn.conf.py
 
 test: install
 	$(BIN)/ruff check .

@@ -4,7 +4,8 @@ Reader pages never need the database to be read: when it does not answer,
 they are served from the cache or rendered without their comments. This
 module remembers, per worker, that it failed (so that the next requests do
 not each wait for it), lets one try through every few seconds, and logs the
-failure once a minute instead of once per request.
+failure once a minute instead of once per request. The worker's poll of the
+change log (app.freshness), which always queries, says when it is back.
 """
 
 from __future__ import annotations
@@ -95,11 +96,6 @@ def failed(what: str, error: Exception) -> None:
     health().failed(what, error)
 
 
-def answered() -> bool:
-    """Record a success of the current app's database (True: it came back)."""
-    return health().answered()
-
-
 def needed(what: str, call: Callable[[], T]) -> T:
     """Run ``call`` against the database, or raise Unavailable.
 
@@ -110,14 +106,12 @@ def needed(what: str, call: Callable[[], T]) -> T:
         g.degraded = True
         raise Unavailable(what)
     try:
-        result = call()
+        return call()
     except SQLAlchemyError as error:
         g.degraded = True
         failed(what, error)
         _rollback()
         raise Unavailable(what) from error
-    answered()
-    return result
 
 
 def _rollback() -> None:

@@ -97,6 +97,15 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class DatabaseSettings:
+    # Per worker process, PostgreSQL only (SQLite keeps SQLAlchemy's defaults):
+    # at most pool_size + max_overflow connections; README has the arithmetic.
+    pool_size: int = 5
+    max_overflow: int = 5
+    pool_timeout: int = 30  # seconds a request waits for a free connection
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything Carnet reads from blog.toml and the environment."""
 
@@ -105,10 +114,12 @@ class Settings:
     comments: CommentSettings = field(default_factory=CommentSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
     mail: MailSettings | None = None
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
     posts_dir: Path = Path("posts")
     database_url: str = ""
     secret_key: str = ""
     ratelimit_storage_url: str = "memory://"
+    settings_file: Path | None = None  # the file read, if any (for `doctor`)
 
 
 _SECTIONS = {
@@ -117,6 +128,7 @@ _SECTIONS = {
     "comments": CommentSettings,
     "cache": CacheSettings,
     "mail": MailSettings,
+    "database": DatabaseSettings,
 }
 
 
@@ -193,6 +205,16 @@ def _validate(settings: Settings, source: str) -> None:
     mail = settings.mail
     if mail is not None and mail.smtp_host and not mail.moderator_email:
         raise ConfigError(f"{source}: [mail] moderator_email: required with smtp_host")
+    for key in ("pool_size", "pool_timeout"):
+        if getattr(settings.database, key) < 1:
+            raise ConfigError(f"{source}: [database] {key}: must be at least 1")
+    # A key generated into instance/ differs on every host: the comment form's
+    # token made by one host would be refused by the next behind a balancer.
+    if not settings.secret_key and not settings.database_url.startswith("sqlite"):
+        raise ConfigError(
+            "BLOG_SECRET_KEY: required when BLOG_DATABASE_URL is not SQLite; "
+            "set it to the same value on every host"
+        )
 
 
 def load_settings(
@@ -210,9 +232,11 @@ def load_settings(
     env.update({k: v for k, v in (overrides or {}).items() if k.startswith("BLOG_")})
     path = Path(env.get("BLOG_SETTINGS") or root / "blog.toml")
     source = str(path) if "BLOG_SETTINGS" in env else path.name
+    read_from = None
     if overrides and "settings" in overrides:
         raw, source = overrides["settings"], "settings"
     elif path.exists():
+        read_from = path.resolve()
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
@@ -259,10 +283,12 @@ def load_settings(
         comments=sections.get("comments", CommentSettings()),
         cache=sections.get("cache", CacheSettings()),
         mail=sections.get("mail"),
+        database=sections.get("database", DatabaseSettings()),
         posts_dir=posts_dir.resolve(),
         database_url=database_url,
         secret_key=env.get("BLOG_SECRET_KEY") or "",
         ratelimit_storage_url=storage,
+        settings_file=read_from,
     )
     _validate(settings, source)
     return settings

@@ -87,11 +87,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
     templating.init_app(app)
 
-    from app import blog, importers, moderation, security
+    from app import blog, importers, moderation, ops, security
 
     moderation.init_app(app)
     blog.init_app(app)
     importers.init_app(app)
+    ops.init_app(app)
     cli.init_app(app)
     security.init_app(app)
 
@@ -118,7 +119,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         CARNET=settings,
         SECRET_KEY=secret,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings),
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
         RATELIMIT_HEADERS_ENABLED=True,
         # Redis away: count in this process's memory (Flask-Limiter logs it).
@@ -136,13 +137,21 @@ def _configure(app: Flask, settings: Settings) -> None:
     )
 
 
-def _engine_options(url: str) -> dict[str, Any]:
-    """Return SQLAlchemy engine options suited to the database in ``url``."""
-    if url.startswith("sqlite"):
+def _engine_options(settings: Settings) -> dict[str, Any]:
+    """Return SQLAlchemy engine options suited to the configured database."""
+    if settings.database_url.startswith("sqlite"):
         # Writers wait for each other instead of failing with "database is locked".
         return {"connect_args": {"timeout": 30}}
-    options: dict[str, Any] = {"pool_pre_ping": True}
-    if url.startswith("postgresql"):
+    pool = settings.database
+    # Each worker process has its own pool: these bound what N hosts × W
+    # workers ask of the server's max_connections (README, "Several machines").
+    options: dict[str, Any] = {
+        "pool_pre_ping": True,
+        "pool_size": pool.pool_size,
+        "max_overflow": pool.max_overflow,
+        "pool_timeout": pool.pool_timeout,
+    }
+    if settings.database_url.startswith("postgresql"):
         # An unreachable server must fail fast: pages go on without comments.
         options["connect_args"] = {"connect_timeout": 3}
     return options

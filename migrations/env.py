@@ -1,4 +1,6 @@
+import fcntl
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -66,6 +68,53 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+# One key for every Carnet database: PostgreSQL advisory locks are per database.
+ADVISORY_KEY = 0x636172_6E6574  # "carnet" in ASCII
+
+
+@contextmanager
+def one_run_at_a_time(engine):
+    """Make a concurrent `db upgrade` on the same SQLite file wait for this one.
+
+    Several hosts or deploy scripts may start `flask db upgrade` together;
+    the waiting ones then find the schema at head and do nothing. SQLite's
+    DDL is not transactional here, so the lock is a file beside the database
+    (kept: deleting it would let a late opener lock another file).
+    PostgreSQL is locked inside the migration transaction instead (below).
+    """
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
+        yield
+        return
+    with open(f"{database}-migrate-lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.info("Waiting for another db upgrade of this database to end.")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def wait_for_other_runs(connection):
+    """Take PostgreSQL's advisory lock for the migration transaction.
+
+    A transaction-level lock: released by the commit or rollback, so it never
+    stays behind in a pooled connection. Alembic reads the database's
+    revision after this, so a run that waited sees the winner's work.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    got = connection.exec_driver_sql(
+        f"SELECT pg_try_advisory_xact_lock({ADVISORY_KEY})"
+    ).scalar()
+    if not got:
+        logger.info("Waiting for another db upgrade of this database to end.")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_KEY})")
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -90,12 +139,13 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with one_run_at_a_time(connectable), connectable.connect() as connection:
         context.configure(
             connection=connection, target_metadata=get_metadata(), **conf_args
         )
 
         with context.begin_transaction():
+            wait_for_other_runs(connection)
             context.run_migrations()
 
 

@@ -64,6 +64,11 @@ def test_settings_file_sets_title_and_posts_per_page(tmp_path, posts_dir):
         ("[mail]\nuse_tls = 'oui'\n", "[mail] use_tls: expected true or false"),
         ("[comments]\nblocklist = [1, 2]\n", "[comments] blocklist: expected a list"),
         ("[site]\n__class__ = 'x'\n", "[site] __class__: unknown setting"),
+        ("[database]\npool_size = 'cinq'\n", "[database] pool_size"),
+        ("[database]\npool_size = 0\n", "[database] pool_size"),
+        ("[database]\nmax_overflow = -1\n", "[database] max_overflow"),
+        ("[database]\npool_timeout = 0\n", "[database] pool_timeout"),
+        ("[database]\npool = 5\n", "[database] pool: unknown setting"),
     ],
 )
 def test_bad_setting_stops_start_up_naming_it(tmp_path, posts_dir, toml, named):
@@ -116,6 +121,25 @@ def test_empty_secret_key_file_stops_start_up_naming_it(tmp_path):
     (tmp_path / "instance" / "secret_key").write_text("")
     with pytest.raises(ConfigError, match="^BLOG_SECRET_KEY: .*secret_key is empty"):
         instance_secret_key(tmp_path / "instance")
+
+
+def test_a_generated_key_is_refused_when_the_database_is_not_sqlite(
+    tmp_path, posts_dir
+):
+    # Each host would generate its own key: a comment form served by one
+    # host would be refused by the next behind a round-robin balancer.
+    with pytest.raises(ConfigError) as caught:
+        _app(
+            tmp_path,
+            posts_dir,
+            "",
+            BLOG_SECRET_KEY="",
+            BLOG_DATABASE_URL="postgresql+psycopg://carnet@db.internal/carnet",
+        )
+    message = str(caught.value)
+    assert message.startswith("BLOG_SECRET_KEY:")
+    assert "same value on every host" in message
+    assert "\n" not in message
 
 
 def test_wsgi_prints_one_line_and_exits_on_a_bad_setting(tmp_path, posts_dir):

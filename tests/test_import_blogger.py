@@ -153,7 +153,7 @@ def test_takeout_comments_keep_threads_authors_and_skip_spam(app, client):
     assert "Buy cheap pills" not in page
 
 
-def test_report_speaks_english_when_the_site_does(make_app, tmp_path):
+def test_report_speaks_english_when_the_site_does(make_app, tmp_path, posts_dir):
     """With ``locale = "en"`` the counts, skip reasons and errors are English."""
     app = make_app(settings={"site": {"locale": "en"}})
     result = run_import(app, TAKEOUT)
@@ -164,6 +164,8 @@ def test_report_speaks_english_when_the_site_does(make_app, tmp_path):
         "Skipped (deleted comment): 1.",
         "Skipped (deleted post): 1.",
         "Skipped (spam comment): 1.",
+        f"The files written to {posts_dir} exist only on this machine: "
+        "commit them to git or copy them to the other hosts.",
     ]
     bad = tmp_path / "export.xml"
     bad.write_bytes(b'<?xml version="1.0"?><rss version="2.0"></rss>')
@@ -182,6 +184,8 @@ def test_second_run_changes_nothing(app, posts_dir):
         second.output
     )
     assert "Déjà présents (inchangés) : 10." in second.output
+    assert "n'existent que sur cette machine" in first.output
+    assert "n'existent que sur cette machine" not in second.output  # none written
     assert snapshot(posts_dir) == before
     assert len(comments(app)) == count == 4
     assert first.exit_code == 0

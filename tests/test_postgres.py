@@ -1,18 +1,16 @@
 """The comment and moderation tests again, on the PostgreSQL server of the machine.
 
-Each test gets a fresh schema (dropped afterwards) on
-``postgresql+psycopg://postgres@127.0.0.1:5432/test``; the whole module is
-skipped, with the reason, when that server cannot be reached.
+Each test gets a fresh schema (dropped afterwards, tests/pg.py); every test
+is skipped, with the reason, when that server cannot be reached.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable
 
 import pytest
 from flask import Flask
+from pg import fresh_schema, schema_url
 
 # Re-run these modules' tests here: the make_app fixture below points them at
 # PostgreSQL instead of SQLite.
@@ -21,42 +19,14 @@ from test_comment_feeds import *  # noqa: F403
 from test_comments import *  # noqa: F403
 from test_moderation import *  # noqa: F403
 
-psycopg = pytest.importorskip("psycopg")
-
-PG_URL = os.environ.get(
-    "CARNET_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 pytestmark = pytest.mark.postgres
-
-
-def _libpq_url(url: str) -> str:
-    """Return the URL without SQLAlchemy's driver suffix, for psycopg."""
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-def _reachable() -> str | None:
-    """Return why PostgreSQL cannot be used, or None when it can."""
-    try:
-        with psycopg.connect(_libpq_url(PG_URL), connect_timeout=3):
-            return None
-    except psycopg.Error as err:
-        return f"PostgreSQL unreachable at {PG_URL}: {str(err).strip()}"
-
-
-_WHY_NOT = _reachable()
 
 
 @pytest.fixture
 def pg_schema():
     """Create an empty schema for one test and drop it afterwards."""
-    if _WHY_NOT:
-        pytest.skip(_WHY_NOT)
-    name = f"carnet_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_libpq_url(PG_URL), autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{name}"')
-    yield name
-    with psycopg.connect(_libpq_url(PG_URL), autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+    with fresh_schema() as name:
+        yield name
 
 
 @pytest.fixture
@@ -66,8 +36,7 @@ def make_app(make_app: Callable[..., Flask], pg_schema: str) -> Callable[..., Fl
 
     def factory(**test_config) -> Flask:
         """Create an app on PostgreSQL and run the migrations."""
-        url = f"{PG_URL}?options=-csearch_path%3D{pg_schema}"
-        app = make_app(**{"BLOG_DATABASE_URL": url, **test_config})
+        app = make_app(**{"BLOG_DATABASE_URL": schema_url(pg_schema), **test_config})
         apps.append(app)
         return app
 

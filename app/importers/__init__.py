@@ -77,6 +77,16 @@ def import_blogger_command(export_file: Path, posts_dir: Path | None) -> None:
         ) from None
     for line in report.lines():
         click.echo(line)
+    if report.posts or report.pages:
+        # Other hosts serve their own posts/: the import reached only this one.
+        click.echo(
+            _(
+                "Les fichiers écrits dans %(folder)s n'existent que sur cette "
+                "machine : validez-les dans git ou copiez-les sur les autres "
+                "serveurs.",
+                folder=posts_dir,
+            )
+        )
     if not report.imported and not report.existing:
         raise click.ClickException(_("rien à importer dans %(f)s", f=export_file.name))
 
