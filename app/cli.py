@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from app.config import current_settings
 from app.content.slugs import slugify
 from app.extensions import db, post_index
+from app.importers.journal import import_running, leftovers
 from app.problems import describe
 
 
@@ -24,21 +25,39 @@ def check_command() -> None:
     index = post_index()
     index.refresh(force=True)
     problems = [describe(problem) for problem in index.problems]
+    interrupted = _interrupted_imports()
+    problems.extend(interrupted)
     problems.extend(_orphan_comment_warnings(index))
     total = len(index.all_posts())
     for problem in problems:
         click.echo(problem, err=True)
-    if index.problems:
+    if index.problems or interrupted:
         click.echo(
             _(
                 "%(problems)d problème(s) ; %(total)d fichier(s) lu(s) correctement.",
-                problems=len(index.problems),
+                problems=len(index.problems) + len(interrupted),
                 total=total,
             ),
             err=True,
         )
         raise SystemExit(1)
     click.echo(_("OK : %(total)d fichier(s) lu(s), aucun problème.", total=total))
+
+
+def _interrupted_imports() -> list[str]:
+    """Name the staging folders a killed Blogger import left in the posts folder."""
+    posts_dir = current_settings().posts_dir
+    if import_running(posts_dir):
+        return []  # an import at work: its folder is no leftover
+    root = posts_dir.parent
+    return [
+        _(
+            "%(folder)s : import Blogger interrompu (processus tué) ; relancez "
+            "import-blogger pour le terminer ou l'annuler",
+            folder=folder.relative_to(root) if folder.is_relative_to(root) else folder,
+        )
+        for folder in leftovers(posts_dir)
+    ]
 
 
 def _orphan_comment_warnings(index) -> list[str]:

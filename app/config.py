@@ -35,6 +35,8 @@ class SiteSettings:
     posts_per_page: int = 7
     # How many reverse proxies to trust for X-Forwarded-* headers (0: none).
     trusted_proxies: int = 0
+    # The largest post file the site reads (SPEC §13); the importer skips bigger.
+    max_post_bytes: int = 2_000_000
 
     @property
     def tz(self) -> ZoneInfo:
@@ -187,6 +189,8 @@ def _validate(settings: Settings, source: str) -> None:
         )
     if site.posts_per_page < 1:
         raise ConfigError(f"{source}: [site] posts_per_page: must be at least 1")
+    if site.max_post_bytes < 1:
+        raise ConfigError(f"{source}: [site] max_post_bytes: must be at least 1")
     if not re.fullmatch(r"always|never|older-than:\d+", comments.moderation):
         raise ConfigError(
             f"{source}: [comments] moderation: expected always, never or "

@@ -84,6 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             # Tests set the time of day (scheduled posts) through the config.
             clock=app.config.get("CARNET_CLOCK"),
             describe=problems.describe,
+            language=settings.site.language,
         )
     templating.init_app(app)
 

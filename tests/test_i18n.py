@@ -278,3 +278,18 @@ def test_english_search_page_counts_results_in_english(make_app):
     text = visible(client.get("/search?q=guitariste"))
     assert "1 result for “guitariste”" in text
     assert "résultat" not in text
+
+
+def test_english_site_renders_posts_without_french_spacing(make_app, posts_dir):
+    """On an English site a post with no `lang` is English: "Why?" stays as typed."""
+    (posts_dir / "why.md").write_text(
+        "---\ntitle: Why\ndate: 2012-01-05 10:00\n---\nWhy? Because: reasons!\n",
+        encoding="utf-8",
+    )
+    (posts_dir / "pourquoi.md").write_text(
+        "---\ntitle: Pourquoi\ndate: 2012-01-06 10:00\nlang: fr\n---\nPourquoi ?\n",
+        encoding="utf-8",
+    )
+    client = make_app(settings=ENGLISH).test_client()
+    assert "Why? Because: reasons!" in client.get("/2012/01/why.html").text
+    assert "Pourquoi\u202f?" in client.get("/2012/01/pourquoi.html").text

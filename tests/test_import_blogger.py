@@ -3,49 +3,20 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from importing import (
+    SAMPLE,
+    TAKEOUT,
+    by_blogger_id,
+    comments,
+    run_import,
+    snapshot,
+)
 
-from app.comments.models import Comment, CommentStatus
-from app.extensions import db
-from app.importers import writer
-
-# The shared samples sit beside the repository: ../shared/samples/blogger/.
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "blogger"
-SAMPLE = SAMPLES / "old-backup-format.xml"
-TAKEOUT = Path(__file__).parent / "data" / "blogger" / "feed.atom"
-
-
-def run_import(app: Flask, export: Path, *args: str):
-    """Run the command and make the app see the new files at once."""
-    result = app.test_cli_runner().invoke(args=["import-blogger", str(export), *args])
-    app.extensions["carnet_posts"].refresh(force=True)
-    return result
-
-
-def snapshot(folder: Path) -> dict[str, bytes | None]:
-    """Return every file under ``folder`` with its bytes, and every folder."""
-    return {
-        str(p.relative_to(folder)): p.read_bytes() if p.is_file() else None
-        for p in folder.rglob("*")
-    }
-
-
-def comments(app: Flask) -> list[Comment]:
-    """Return every comment row, oldest first."""
-    with app.app_context():
-        query = sa.select(Comment).order_by(Comment.created)
-        rows = db.session.scalars(query).all()
-        db.session.expunge_all()
-        return rows
-
-
-def by_blogger_id(app: Flask) -> dict[str, Comment]:
-    """Return the comments keyed by the number ending their Blogger id."""
-    return {c.blogger_id.rsplit("-", 1)[-1]: c for c in comments(app)}
+from app.comments.models import CommentStatus
+from app.importers import journal, writer
 
 
 @pytest.mark.skipif(
@@ -133,10 +104,14 @@ def test_takeout_comments_keep_threads_authors_and_skip_spam(app, client):
     """Replies hang on their parent, the author is recognised, spam never lands."""
     result = run_import(app, TAKEOUT)
     assert "commentaire spam) : 1" in result.output
-    assert "commentaire supprimé) : 1" in result.output
+    assert "gardés comme tels (invisibles, sauf pour situer leurs réponses) : 1." in (
+        result.output
+    )
     assert "commentaire sur un article non importé) : 1" in result.output
     rows = by_blogger_id(app)
-    assert set(rows) == {"3001", "3002", "3003", "3006"}
+    assert set(rows) == {"3001", "3002", "3003", "3005", "3006"}
+    # Trashed on Blogger: stored as deleted, never shown on its own.
+    assert rows.pop("3005").status == CommentStatus.DELETED
     assert rows["3002"].parent_id == rows["3001"].id
     assert rows["3002"].is_author and not rows["3001"].is_author
     assert rows["3003"].author == "Anonyme" and rows["3003"].website is None
@@ -159,11 +134,16 @@ def test_report_speaks_english_when_the_site_does(make_app, tmp_path, posts_dir)
     result = run_import(app, TAKEOUT)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
+        f"Read: {TAKEOUT}.",
         "Imported: 5 post(s), 1 page(s) (including 1 draft(s)), 4 comment(s).",
+        "Comments deleted on Blogger, kept as such (hidden, except to place their "
+        "replies): 1.",
         "Skipped (comment on a post not imported): 1.",
-        "Skipped (deleted comment): 1.",
         "Skipped (deleted post): 1.",
         "Skipped (spam comment): 1.",
+        "For blog.toml, from the blog's settings:",
+        "  [site]",
+        '  title = "Carnet de route"',
         f"The files written to {posts_dir} exist only on this machine: "
         "commit them to git or copy them to the other hosts.",
     ]
@@ -183,11 +163,11 @@ def test_second_run_changes_nothing(app, posts_dir):
     assert "0 article(s), 0 page(s) (dont 0 brouillon(s)), 0 commentaire(s)" in (
         second.output
     )
-    assert "Déjà présents (inchangés) : 10." in second.output
+    assert "Déjà présents (inchangés) : 11." in second.output
     assert "n'existent que sur cette machine" in first.output
     assert "n'existent que sur cette machine" not in second.output  # none written
     assert snapshot(posts_dir) == before
-    assert len(comments(app)) == count == 4
+    assert len(comments(app)) == count == 5
     assert first.exit_code == 0
 
 
@@ -265,7 +245,7 @@ def test_interrupted_import_leaves_nothing_half_done(
         moves.append(dst)
         real_replace(src, dst)
 
-    monkeypatch.setattr(writer.os, "replace", replace_then_fail)
+    monkeypatch.setattr(journal.os, "replace", replace_then_fail)
     result = run_import(app, TAKEOUT)
     assert result.exit_code != 0
     assert len(moves) == 2

@@ -61,9 +61,9 @@ def reads(monkeypatch):
     seen = []
     real = index_module.read_post
 
-    def counting(path, posts_dir, tz):
+    def counting(path, posts_dir, tz, language):
         seen.append(path.name)
-        return real(path, posts_dir, tz)
+        return real(path, posts_dir, tz, language)
 
     monkeypatch.setattr(index_module, "read_post", counting)
     return seen
@@ -272,10 +272,10 @@ def test_unexpected_read_failure_is_reported_not_raised(posts, clock, monkeypatc
     write(posts, "boom.md", "Boum")
     real = index_module.read_post
 
-    def failing(path, posts_dir, tz):
+    def failing(path, posts_dir, tz, language):
         if path.name == "boom.md":
             raise RecursionError("trop profond")
-        return real(path, posts_dir, tz)
+        return real(path, posts_dir, tz, language)
 
     monkeypatch.setattr(index_module, "read_post", failing)
     index = make(posts, clock)

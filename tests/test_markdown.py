@@ -146,3 +146,12 @@ def test_attribute_lists_keep_their_values_untouched():
     html = render_markdown('## Titre : oui {: #ancre title="a : b ?" }\n')
     assert 'title="a : b ?"' in html
     assert f"Titre{NBSP}: oui" in html
+
+
+def test_english_text_keeps_its_punctuation_as_written():
+    """French spacing is for French: an English post shows "Really?" unchanged."""
+    html = render_markdown("Hello: world! Really?", "en")
+    assert "<p>Hello: world! Really?</p>" in html
+    assert NNBSP not in html and NBSP not in html
+    # The French converter of the same thread is not affected.
+    assert f"Vraiment{NNBSP}?" in render_markdown("Vraiment ?", "fr-CA")

@@ -178,3 +178,35 @@ def test_updated_date_is_kept(tmp_path):
         "---\ntitle: T\ndate: 2011-10-03\nupdated: 2012-01-02 08:00\n---\n",
     )
     assert post.updated == datetime(2012, 1, 2, 8, 0, tzinfo=PARIS)
+
+
+def test_lang_and_location_are_read_and_lang_defaults_to_the_site(tmp_path):
+    """`lang:` picks the typography; without it the site's language applies."""
+    english = read(
+        tmp_path,
+        "en.md",
+        "---\ntitle: Trip\ndate: 2011-10-03 21:40\nlang: EN_us\n"
+        "location: Suzhou, Jiangsu, Chine\n---\nReally?\n",
+    )
+    assert english.lang == "en-us"
+    assert english.location == "Suzhou, Jiangsu, Chine"
+    assert "<p>Really?</p>" in english.html
+    path = write(tmp_path, "es.md", "---\ntitle: Viaje\ndate: 2011-10-03\n---\n¿Sí?\n")
+    spanish = read_post(path, tmp_path / "posts", PARIS, "es")
+    assert spanish.lang == "es" and "<p>¿Sí?</p>" in spanish.html
+    french = read(tmp_path, "fr.md", "---\ntitle: T\ndate: 2011-10-03\n---\nx\n")
+    assert french.lang == "fr"
+
+
+@pytest.mark.parametrize("value", ["français", "1", "[fr]", "f"])
+def test_bad_lang_is_refused_with_its_line(tmp_path, value):
+    """A language that is no code is a problem on its own line."""
+    error = error_of(tmp_path, f"---\ntitle: T\ndate: 2011-10-03\nlang: {value}\n---\n")
+    assert error.line == 4
+    assert "lang doit être un code de langue" in str(error)
+
+
+def test_slug_starting_with_a_dot_is_refused(tmp_path):
+    """A dot-file slug would name a hidden file the site never serves."""
+    error = error_of(tmp_path, "---\ntitle: T\ndate: 2011-10-03\nslug: .cache\n---\n")
+    assert "slug ne peut contenir" in str(error)

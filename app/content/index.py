@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from app.content.changes import EVERYTHING, ChangeLog, IndexChange, diff
+from app.content.markdown import DEFAULT_LANGUAGE
 from app.content.post import Post
 from app.content.problems import N_, PostError, PostReadError
 from app.content.reader import read_post
@@ -46,15 +47,18 @@ class PostIndex:
         clock: Clock | None = None,
         scan_interval: float = 1.0,
         describe: Describe = PostError.describe,
+        language: str = DEFAULT_LANGUAGE,
     ) -> None:
         """Index the folder now (cold build); later refreshes re-read changes only.
 
         ``describe`` words the problems logged as files are read (French
-        unless the application passes its own translation).
+        unless the application passes its own translation); ``language`` is
+        the site's, the language of posts whose front matter sets none.
         """
         # Absolute, so that error messages can name "posts/x.md" reliably.
         self.posts_dir = Path(posts_dir).absolute()
         self.tz = tz
+        self.language = language
         self.scan_interval = scan_interval
         self._clock = clock or _utc_now
         self._describe = describe
@@ -155,7 +159,9 @@ class PostIndex:
         after: dict[str, Post | PostError] = {}
         for path in fresh:
             try:
-                value: Post | PostError = read_post(Path(path), self.posts_dir, self.tz)
+                value: Post | PostError = read_post(
+                    Path(path), self.posts_dir, self.tz, self.language
+                )
             except PostReadError as exc:
                 value = exc.error
             except FileNotFoundError:

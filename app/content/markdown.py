@@ -16,30 +16,50 @@ MORE_ANCHOR = '<div id="more"></div>'
 _MORE_LINE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
-_EXTENSIONS = ["extra", "toc", "codehilite", "sane_lists", FrenchTypographyExtension()]
+_EXTENSIONS = ["extra", "toc", "codehilite", "sane_lists"]
 _EXTENSION_CONFIGS = {
     "codehilite": {"css_class": "codehilite", "guess_lang": False, "use_pygments": True}
 }
-# Markdown objects keep state between conversions: one per thread.
+#: The language of a post when nothing says otherwise (the spec's site default).
+DEFAULT_LANGUAGE = "fr"
+# Markdown objects keep state between conversions: one per thread and per
+# configuration (with or without French typography).
 _local = threading.local()
 
 
-def _renderer() -> markdown.Markdown:
-    """Return this thread's Markdown converter, created on first use."""
-    md = getattr(_local, "md", None)
+def is_french(language: str) -> bool:
+    """Tell whether a language code ("fr", "fr-CA", "fr_BE") means French text."""
+    return language.replace("_", "-").split("-")[0].lower() == "fr"
+
+
+def _renderer(french: bool) -> markdown.Markdown:
+    """Return this thread's Markdown converter for the configuration, made once."""
+    renderers = getattr(_local, "renderers", None)
+    if renderers is None:
+        renderers = _local.renderers = {}
+    md = renderers.get(french)
     if md is None:
+        extensions: list = list(_EXTENSIONS)
+        if french:
+            # Non-breaking spaces before « : ; ! ? » are a French rule only:
+            # English or Spanish text keeps its punctuation as written.
+            extensions.append(FrenchTypographyExtension())
         md = markdown.Markdown(
-            extensions=_EXTENSIONS,
+            extensions=extensions,
             extension_configs=_EXTENSION_CONFIGS,
             output_format="html",
         )
-        _local.md = md
+        renderers[french] = md
     return md
 
 
-def render_markdown(text: str) -> str:
-    """Return the HTML of a Markdown text (raw HTML allowed: the author is trusted)."""
-    md = _renderer()
+def render_markdown(text: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """Return the HTML of a Markdown text (raw HTML allowed: the author is trusted).
+
+    ``language`` is the text's language code: French typography applies only
+    when it is French.
+    """
+    md = _renderer(is_french(language))
     try:
         return md.convert(text)
     finally:

@@ -9,7 +9,12 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from app.content.markdown import MORE_ANCHOR, render_markdown, split_more
+from app.content.markdown import (
+    DEFAULT_LANGUAGE,
+    MORE_ANCHOR,
+    render_markdown,
+    split_more,
+)
 from app.content.slugs import fold
 
 _TAGS = re.compile(r"<[^>]*>")
@@ -45,6 +50,9 @@ class Post:
     blogger_id: str | None = None
     body: str = ""
     updated: datetime | None = None
+    # The text's language code: French typography only for French posts.
+    lang: str = DEFAULT_LANGUAGE
+    location: str | None = None  # where it was written (Blogger's "location")
     # The file version this value was read from (the index's change check).
     mtime_ns: int = field(default=0, repr=False, compare=False)
     size: int = field(default=0, repr=False, compare=False)
@@ -80,16 +88,16 @@ class Post:
         """Return the whole article rendered to HTML (once, then kept)."""
         teaser, rest = split_more(self.body)
         if rest is None:
-            return render_markdown(self.body)
+            return render_markdown(self.body, self.lang)
         # Render in one pass (footnotes and reference links span the break),
         # with an anchor where the break was.
-        return render_markdown(f"{teaser}\n\n{MORE_ANCHOR}\n\n{rest}")
+        return render_markdown(f"{teaser}\n\n{MORE_ANCHOR}\n\n{rest}", self.lang)
 
     @cached_property
     def teaser_html(self) -> str:
         """Return the HTML of the part before <!--more--> (the whole if none)."""
         teaser, rest = split_more(self.body)
-        return self.html if rest is None else render_markdown(teaser)
+        return self.html if rest is None else render_markdown(teaser, self.lang)
 
     @cached_property
     def has_more(self) -> bool:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from app.content.markdown import DEFAULT_LANGUAGE
 from app.content.post import Post
 from app.content.problems import N_, PostError, PostReadError
 from app.content.slugs import SLUG, slugify
@@ -29,8 +30,17 @@ PAGES_DIR = "pages"
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+# A language code as front matter gives it: "fr", "en", "es", "pt-BR", "fr_CA".
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
-__all__ = ["FIELDS", "PostError", "PostReadError", "is_page_path", "read_post"]
+__all__ = [
+    "FIELDS",
+    "PostError",
+    "PostReadError",
+    "is_page_path",
+    "parse_post",
+    "read_post",
+]
 
 
 def is_page_path(path: Path, posts_dir: Path) -> bool:
@@ -41,18 +51,44 @@ def is_page_path(path: Path, posts_dir: Path) -> bool:
         return False
 
 
-def read_post(path: Path, posts_dir: Path, tz: ZoneInfo) -> Post:
-    """Read a Markdown file with YAML front matter into a Post."""
+def read_post(
+    path: Path, posts_dir: Path, tz: ZoneInfo, language: str = DEFAULT_LANGUAGE
+) -> Post:
+    """Read a Markdown file with YAML front matter into a Post.
+
+    ``language`` is the site's language: the post's own when it sets no
+    ``lang``.
+    """
     stat = path.stat()
-    return _Reader(path, posts_dir, tz).read(path.read_bytes(), stat)
+    return _Reader(path, posts_dir, tz, language).read(
+        path.read_bytes(), stat.st_mtime, stat.st_mtime_ns, stat.st_size
+    )
+
+
+def parse_post(
+    raw: bytes,
+    path: Path,
+    posts_dir: Path,
+    tz: ZoneInfo,
+    language: str = DEFAULT_LANGUAGE,
+) -> Post:
+    """Read the bytes a file at ``path`` would hold, as :func:`read_post` would.
+
+    For tools that write posts (the Blogger importer): they check that the
+    site will read a file exactly as they mean before writing it.
+    """
+    return _Reader(path, posts_dir, tz, language).read(raw, 0.0, 0, len(raw))
 
 
 class _Reader:
     """The state of reading one file: where to report errors, what is read."""
 
-    def __init__(self, path: Path, posts_dir: Path, tz: ZoneInfo) -> None:
-        """Remember the file, the posts folder and the site timezone."""
+    def __init__(
+        self, path: Path, posts_dir: Path, tz: ZoneInfo, language: str
+    ) -> None:
+        """Remember the file, the posts folder, the site timezone and language."""
         self.path, self.posts_dir, self.tz = path, posts_dir, tz
+        self.language = language
         self.is_page = is_page_path(path, posts_dir)
         self.front: list[str] = []
         self.mtime = 0.0
@@ -76,8 +112,8 @@ class _Reader:
         """Return the exception for a problem with the value of ``key``."""
         return self.fail(self.key_line(key), reason, **args)
 
-    def read(self, raw: bytes, stat) -> Post:
-        """Parse the bytes of the file into a Post."""
+    def read(self, raw: bytes, mtime: float, mtime_ns: int, size: int) -> Post:
+        """Parse the bytes of the file into a Post (mtime and size: its version)."""
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -100,7 +136,7 @@ class _Reader:
                 1, N_("en-tête non fermé : terminez-le par une ligne '---'")
             )
         self.front = lines[1:end]
-        self.mtime = stat.st_mtime
+        self.mtime = mtime
         meta = self.load_yaml("".join(self.front))
         for key, process in FIELDS.items():
             self.values[key] = process(self, key, meta.get(key))
@@ -108,8 +144,8 @@ class _Reader:
             source=self.path,
             is_page=self.is_page,
             body="".join(lines[end + 1 :]),
-            mtime_ns=stat.st_mtime_ns,
-            size=stat.st_size,
+            mtime_ns=mtime_ns,
+            size=size,
             **self.values,
         )
 
@@ -267,6 +303,18 @@ def _aliases(reader: _Reader, key: str, value: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item.strip() for item in items))
 
 
+def _lang(reader: _Reader, key: str, value: object) -> str:
+    """Read the text's language code ("fr", "en", "es"…); the site's by default."""
+    if value is None:
+        return reader.language
+    if not isinstance(value, str) or not _LANGUAGE.match(value.strip()):
+        raise reader.fail_at(
+            key, N_("lang doit être un code de langue, par exemple fr, en ou es")
+        )
+    primary, _, region = value.strip().replace("_", "-").partition("-")
+    return f"{primary.lower()}-{region}" if region else primary.lower()
+
+
 #: Every front matter key, in the order read (slug after title), with its rule.
 FIELDS: dict[str, Processor] = {
     "title": _title,
@@ -279,4 +327,6 @@ FIELDS: dict[str, Processor] = {
     "summary": _text,
     "aliases": _aliases,
     "blogger_id": _text,
+    "lang": _lang,
+    "location": _text,
 }

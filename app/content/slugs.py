@@ -9,8 +9,9 @@ from text_unidecode import unidecode
 
 MAX_SLUG_LENGTH = 39
 DEFAULT_SLUG = "blog-post"
-#: The slugs a post may have: what Blogger makes, and what authors type.
-SLUG = re.compile(r"^[\w.~-]+$")
+#: The slugs a post may have: what Blogger makes, and what authors type. Never
+#: a leading dot: a post file named after its slug would be hidden, never served.
+SLUG = re.compile(r"^[\w~-][\w.~-]*$")
 
 # Blogger drops apostrophes without leaving a hyphen: "m'appelle" -> "mappelle".
 _APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`]")

@@ -1,4 +1,4 @@
-"""Importers: ``flask --app wsgi import-blogger <file>`` brings a Blogger blog in."""
+"""Importers: ``flask --app wsgi import-blogger <export>`` brings a Blogger blog in."""
 
 from __future__ import annotations
 
@@ -14,54 +14,95 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.config import current_settings
-from app.extensions import db
-from app.importers.blogger import Entry, NotBloggerExport, read_export
-from app.importers.plan import Planner
+from app.importers.blogger import Entry, NotBloggerExport
+from app.importers.journal import ImportBusy
 from app.importers.report import ImportReport
-from app.importers.writer import ImportConflict, apply_plan, stored_comment_keys
+from app.importers.run import run_import
+from app.importers.signals import GUARD, Terminated
+from app.importers.writer import ImportConflict
+
+# The exit status of a process ended by SIGTERM, as shells report it.
+TERMINATED = 128 + 15
 
 
-def run_import(
-    export_file: Path, posts_dir: Path, show_progress: bool = False
-) -> ImportReport:
-    """Import a Blogger export into ``posts_dir`` and the database; report."""
-    export = read_export(export_file)
-    stored = set(stored_comment_keys(db.session))
-    planner = Planner(export, posts_dir, current_settings().site.tz, stored)
+def _quiet(entries: list[Entry]) -> Iterable[Entry]:
+    """Go through the entries without a progress bar (not a terminal)."""
+    return entries
 
-    def progress(entries: list[Entry]) -> Iterable[Entry]:
-        """Show a progress bar over the entries when a person is watching."""
-        if not show_progress:
-            yield from entries
-            return
-        with click.progressbar(entries, label=_("Lecture de l'export")) as bar:
-            yield from bar
 
-    plan = planner.build(progress)
-    if plan.files or plan.comments:
-        apply_plan(plan, posts_dir, db.session)
-    return plan.report
+def _progress(entries: list[Entry]) -> Iterable[Entry]:
+    """Show a progress bar over the entries while a person is watching."""
+    with click.progressbar(entries, label=_("Lecture de l'export")) as bar:
+        yield from bar
 
 
 @click.command("import-blogger")
-@click.argument(
-    "export_file", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("export", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--posts-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help=_l("Dossier des articles (par défaut : celui du site)."),
 )
+@click.option(
+    "--download-images",
+    is_flag=True,
+    help=_l(
+        "Télécharger les images hébergées par Blogger à côté des articles "
+        "et y faire pointer les articles."
+    ),
+)
+@click.option(
+    "--blog",
+    default=None,
+    help=_l("Le blog à importer quand un dossier Takeout en contient plusieurs."),
+)
 @with_appcontext
-def import_blogger_command(export_file: Path, posts_dir: Path | None) -> None:
-    """Import a Blogger backup (blog-*.xml) or Takeout feed.atom, comments included."""
+def import_blogger_command(
+    export: Path, posts_dir: Path | None, download_images: bool, blog: str | None
+) -> None:
+    """Import a Blogger backup (blog-*.xml), a Takeout feed.atom, folder or zip."""
     posts_dir = (posts_dir or current_settings().posts_dir).resolve()
     posts_dir.mkdir(parents=True, exist_ok=True)
+    with GUARD.installed():
+        report = _run(export, posts_dir, blog, download_images)
+        for line in report.lines():
+            click.echo(line)
+        if report.posts or report.pages:
+            # Other hosts serve their own posts/: the import reached only this one.
+            click.echo(
+                _(
+                    "Les fichiers écrits dans %(folder)s n'existent que sur cette "
+                    "machine : validez-les dans git ou copiez-les sur les autres "
+                    "serveurs.",
+                    folder=posts_dir,
+                )
+            )
+        if GUARD.requested:
+            click.echo(_("Arrêté par SIGTERM après la fin de l'import."), err=True)
+            raise SystemExit(TERMINATED)
+    if not report.imported and not report.existing and report.images is None:
+        raise click.ClickException(_("rien à importer dans %(f)s", f=export.name))
+
+
+def _run(
+    export: Path, posts_dir: Path, blog: str | None, download: bool
+) -> ImportReport:
+    """Run the import; turn every failure into one line and a non-zero exit."""
+    progress = _progress if sys.stdout.isatty() else _quiet
     try:
-        report = run_import(export_file, posts_dir, show_progress=sys.stdout.isatty())
+        return run_import(
+            export, posts_dir, blog=blog, download=download, progress=progress
+        )
+    except Terminated:
+        click.echo(_("Import interrompu (SIGTERM) : rien n'a été importé."), err=True)
+        raise SystemExit(TERMINATED) from None
     except NotBloggerExport as error:
         raise click.ClickException(str(error)) from None
+    except ImportBusy:
+        raise click.ClickException(
+            _("un autre import est en cours dans %(dir)s", dir=posts_dir)
+        ) from None
     except ImportConflict as error:
         raise click.ClickException(_("rien importé : %(e)s", e=error)) from None
     except sa.exc.SQLAlchemyError as error:
@@ -75,20 +116,6 @@ def import_blogger_command(export_file: Path, posts_dir: Path | None) -> None:
         raise click.ClickException(
             _("rien importé (%(kind)s : %(e)s)", kind=type(error).__name__, e=error)
         ) from None
-    for line in report.lines():
-        click.echo(line)
-    if report.posts or report.pages:
-        # Other hosts serve their own posts/: the import reached only this one.
-        click.echo(
-            _(
-                "Les fichiers écrits dans %(folder)s n'existent que sur cette "
-                "machine : validez-les dans git ou copiez-les sur les autres "
-                "serveurs.",
-                folder=posts_dir,
-            )
-        )
-    if not report.imported and not report.existing:
-        raise click.ClickException(_("rien à importer dans %(f)s", f=export_file.name))
 
 
 def init_app(app: Flask) -> None:

@@ -1,16 +1,15 @@
 """Apply an import plan all at once: files and comments, or nothing.
 
-New files are written to a temporary folder next to the posts folder (same
-filesystem, so moving them in is an atomic rename), comments are inserted in
-one database transaction, and the transaction is committed only after every
-file is in place. Any failure, Ctrl-C included, removes what was moved in,
-rolls back and deletes the temporary folder.
+New files are staged in the posts folder with a journal
+(:mod:`app.importers.journal`), comments are inserted in one transaction,
+then files are moved in and the transaction committed. Any failure before
+the commit (Ctrl-C, SIGTERM, a full disk) takes back what was moved in and
+rolls back; a run killed outright is finished or undone by the next run,
+as its journal and the database say.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -18,8 +17,15 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from app.comments.models import Comment, CommentStatus
-from app.importers.plan import Plan, PlannedComment, id_key
+from app.comments.models import Comment
+from app.importers.files import Plan, PlannedComment, id_key
+from app.importers.journal import (
+    STAGING_PREFIX,
+    Journal,
+    digest,
+    leftovers,
+)
+from app.importers.signals import GUARD
 
 
 class ImportConflict(Exception):
@@ -36,49 +42,114 @@ def stored_comment_keys(session: Session) -> dict[str, int]:
 
 def apply_plan(plan: Plan, posts_dir: Path, session: Session) -> None:
     """Write the plan's files and comments together, or leave everything as it was."""
-    staging = Path(tempfile.mkdtemp(prefix=".carnet-import-", dir=posts_dir.parent))
-    moved: list[Path] = []
-    made: list[Path] = []
+    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=posts_dir))
+    journal = Journal(folder, comments=[c.blogger_id for c in plan.comments])
     try:
-        for planned in plan.files:
-            target = staging / planned.relpath
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(planned.text, encoding="utf-8", newline="\n")
-        _insert_comments(plan.comments, session)
-        for planned in plan.files:
-            destination = posts_dir / planned.relpath
-            _make_parents(destination.parent, posts_dir, made)
-            if destination.exists():
+        with GUARD.interruptible():
+            _stage(plan, journal)
+            for item in journal.files:
+                if (posts_dir / item["path"]).exists():
+                    raise ImportConflict(
+                        _("%(path)s est apparu pendant l'import", path=item["path"])
+                    )
+            _insert_comments(plan.comments, session)
+            journal.folders = _missing_folders(plan, posts_dir)
+            journal.state = "moving"
+            journal.save()
+            clashes = journal.move_in(posts_dir)
+            if clashes:
                 raise ImportConflict(
-                    _("%(path)s est apparu pendant l'import", path=destination)
+                    _(
+                        "%(path)s est apparu pendant l'import",
+                        path=posts_dir / clashes[0],
+                    )
                 )
-            os.replace(staging / planned.relpath, destination)
-            moved.append(destination)
-        session.commit()
+        with GUARD.shielded():
+            session.commit()
+            journal.state = "committed"
+            journal.save()
     except BaseException:
-        # Ctrl-C too: an interrupted import must leave nothing half-done.
-        session.rollback()
-        for path in moved:
-            path.unlink(missing_ok=True)
-        for folder in reversed(made):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass  # not empty: someone else put a file there meanwhile
+        # Ctrl-C and SIGTERM too: an interrupted import leaves nothing half-done.
+        with GUARD.shielded():
+            session.rollback()
+            if journal.state == "moving":
+                journal.take_back(posts_dir)
         raise
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        with GUARD.shielded():
+            journal.discard()
 
 
-def _make_parents(folder: Path, posts_dir: Path, made: list[Path]) -> None:
-    """Create ``folder`` under ``posts_dir``, remembering each folder created."""
-    missing = []
-    while folder != posts_dir and not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for path in reversed(missing):
-        path.mkdir()
-        made.append(path)
+def _stage(plan: Plan, journal: Journal) -> None:
+    """Write every planned file into the staging folder and record it."""
+    for planned in plan.files:
+        data = planned.text.encode("utf-8")
+        target = journal.staged(planned.relpath.as_posix())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        journal.files.append(
+            {"path": planned.relpath.as_posix(), "sha256": digest(data)}
+        )
+    journal.save()
+
+
+def _missing_folders(plan: Plan, posts_dir: Path) -> list[str]:
+    """Return the folders (relative, outermost first) moving files in will create."""
+    missing: set[Path] = set()
+    for planned in plan.files:
+        folder = planned.relpath.parent
+        while folder != Path(".") and not (posts_dir / folder).exists():
+            missing.add(folder)
+            folder = folder.parent
+    return [f.as_posix() for f in sorted(missing, key=lambda f: len(f.parts))]
+
+
+def recover(posts_dir: Path, session: Session) -> list[str]:
+    """Finish or undo the imports a crash left behind; say what was done.
+
+    An import whose comments reached the database is finished (its files
+    moved in); one that never committed is undone (what it moved in is taken
+    back). One with no comment at all is finished: nothing else depends on it.
+    """
+    lines = []
+    for folder in leftovers(posts_dir):
+        if folder.parent != posts_dir:
+            # An older version staged beside the posts folder, without a
+            # journal: nothing to finish, its moves were its own to undo.
+            Journal(folder).discard()
+            lines.append(_("Ancien dossier d'import supprimé : %(f)s.", f=folder.name))
+            continue
+        journal = Journal.load(folder)
+        if journal is None or journal.state == "staged":
+            journal = journal or Journal(folder)
+            lines.append(_("Import interrompu annulé (rien n'avait été déplacé)."))
+        elif _committed(journal, session):
+            clashes = journal.move_in(posts_dir)
+            lines.append(
+                _("Import interrompu terminé : %(n)d fichier(s).", n=len(journal.files))
+            )
+            lines.extend(
+                _("Avertissement : %(path)s existe déjà, non remplacé", path=path)
+                for path in clashes
+            )
+        else:
+            journal.take_back(posts_dir)
+            lines.append(
+                _(
+                    "Import interrompu annulé : %(n)d fichier(s) retiré(s).",
+                    n=len(journal.files),
+                )
+            )
+        journal.discard()
+    return lines
+
+
+def _committed(journal: Journal, session: Session) -> bool:
+    """Tell whether the journal's comments were committed (or it had none)."""
+    if journal.state == "committed" or not journal.comments:
+        return True
+    query = sa.select(Comment.id).where(Comment.blogger_id == journal.comments[0])
+    return session.execute(query).first() is not None
 
 
 def _insert_comments(comments: list[PlannedComment], session: Session) -> None:
@@ -98,7 +169,7 @@ def _insert_comments(comments: list[PlannedComment], session: Session) -> None:
                 website=comment.website,
                 body=comment.body,
                 created=comment.created,
-                status=CommentStatus.APPROVED,
+                status=comment.status,
                 is_author=comment.is_author,
                 blogger_id=comment.blogger_id,
             )
@@ -117,7 +188,7 @@ def _root(
 ) -> str | None:
     """Return the id_key of the top comment of ``comment``'s thread (None if top).
 
-    A reply whose parent was not imported (spam, trashed) becomes a top comment.
+    A reply whose parent was not imported (spam) becomes a top comment.
     """
 
     def parent_of(c: PlannedComment) -> str | None:
