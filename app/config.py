@@ -80,11 +80,18 @@ class CacheSettings:
     stale_if_error: int = 86400
     # Rendered pages each worker keeps in memory.
     memory_mb: int = 64
+    # Posts rendered to HTML each worker keeps in memory.
+    rendered_mb: int = 32
 
     @property
     def max_bytes(self) -> int:
         """Return the page cache's size limit in bytes."""
         return self.memory_mb * 1024 * 1024
+
+    @property
+    def rendered_bytes(self) -> int:
+        """Return the budget of rendered posts in bytes."""
+        return self.rendered_mb * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.changes import PageChange  # noqa: F401 (Alembic)
     from app.comments import models as comment_models  # noqa: F401 (Alembic)
     from app.content.index import PostIndex
+    from app.content.rendering import Renderer
     from app.freshness import Freshness
     from app.moderation import models as moderation_models  # noqa: F401 (Alembic)
 
@@ -85,6 +87,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             clock=app.config.get("CARNET_CLOCK"),
             describe=problems.describe,
             language=settings.site.language,
+            max_bytes=settings.site.max_post_bytes,
+            saved=_index_file(app, settings),
+            renderer=Renderer(settings.cache.rendered_bytes),
         )
     templating.init_app(app)
 
@@ -138,6 +143,19 @@ def _configure(app: Flask, settings: Settings) -> None:
     )
 
 
+def _index_file(app: Flask, settings: Settings) -> Path | None:
+    """Return where the post index is kept between runs (None: not kept).
+
+    One file per posts folder, so that two sites sharing an instance folder
+    do not take turns rebuilding each other's.
+    """
+    configured = app.config.get("CARNET_INDEX_FILE", "default")
+    if configured != "default":
+        return Path(configured) if configured else None
+    digest = hashlib.sha256(str(settings.posts_dir).encode()).hexdigest()[:10]
+    return Path(app.instance_path) / f"post-index-{digest}.cache"
+
+
 def _engine_options(settings: Settings) -> dict[str, Any]:
     """Return SQLAlchemy engine options suited to the configured database."""
     if settings.database_url.startswith("sqlite"):
@@ -166,6 +184,9 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode, NORMAL syncs at checkpoints, not at every commit: a crash
+    # of the machine (not of Carnet) may lose the last commits, never corrupt.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

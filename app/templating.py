@@ -7,8 +7,10 @@ from datetime import date, datetime
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
+from markupsafe import Markup
 from wtforms import Field
 
+from app.content.post import Post
 from app.links import absolute
 
 
@@ -51,6 +53,26 @@ def label_path(label: str) -> str:
     return url_for("blog.label", label=label)
 
 
+def _renderer():
+    """Return the running application's renderer of posts."""
+    return current_app.extensions["carnet_posts"].renderer
+
+
+def post_html(post: Post) -> Markup:
+    """Return a post's whole HTML (trusted: the author wrote it)."""
+    return Markup(_renderer().html(post))
+
+
+def teaser_html(post: Post) -> Markup:
+    """Return what a list shows of a post."""
+    return Markup(_renderer().teaser(post))
+
+
+def is_cut(post: Post) -> bool:
+    """Tell whether a list shows only part of the post ("Lire la suite »")."""
+    return _renderer().is_cut(post)
+
+
 def field_aria(field: Field, help_id: str | None = None) -> dict[str, str]:
     """Return the ARIA attributes tying a form field to its help and errors."""
     described = [help_id] if help_id else []
@@ -72,6 +94,9 @@ def init_app(app: Flask) -> None:
         iso,
         label_path,
         absolute,
+        post_html,
+        teaser_html,
+        is_cut,
     ):
         app.add_template_filter(func)
     app.add_template_global(month_name)

@@ -40,6 +40,8 @@ def make_app(tmp_path: Path, posts_dir: Path) -> Callable[..., Flask]:
             "BLOG_DATABASE_URL": f"sqlite:///{tmp_path / 'blog.db'}",
             "BLOG_SECRET_KEY": "test-secret",
             "BLOG_SETTINGS": str(tmp_path / "absent.toml"),
+            # Kept beside the test's posts, never in the repository's instance/.
+            "CARNET_INDEX_FILE": str(tmp_path / "post-index.cache"),
             "settings": {},
         }
         config.update(test_config)

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import app.content.index as index_module
+import app.content.catalogue as catalogue_module
+from app.content.catalogue import Catalogue
 from app.content.index import PostIndex
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -59,13 +60,13 @@ def clock():
 def reads(monkeypatch):
     """Count the files the index reads."""
     seen = []
-    real = index_module.read_post
+    real = catalogue_module.read_entry
 
-    def counting(path, posts_dir, tz, language):
+    def counting(path, *args):
         seen.append(path.name)
-        return real(path, posts_dir, tz, language)
+        return real(path, *args)
 
-    monkeypatch.setattr(index_module, "read_post", counting)
+    monkeypatch.setattr(catalogue_module, "read_entry", counting)
     return seen
 
 
@@ -150,7 +151,7 @@ def test_duplicate_url_is_reported_for_both_files_and_first_is_served(
         "posts/b.md: adresse en double /2011/10/meme-titre.html"
         " (aussi posts/a.md, qui est servi)",
     ]
-    assert index.get(2011, 10, "meme-titre").body == "Premier fichier"
+    assert index.get(2011, 10, "meme-titre").markdown() == "Premier fichier"
     assert len([r for r in caplog.records if "en double" in r.getMessage()]) == 2
 
 
@@ -260,24 +261,25 @@ def test_html_render_is_kept_while_the_file_is_unchanged(posts, clock):
     write(posts, "b.md", "Deux", body="Autre.")
     index = make(posts, clock)
     first = index.by_url("/2011/10/un.html")
-    html = first.html
+    html = index.renderer.html(first)
     write(posts, "b.md", "Deux", body="Changé.")
     index.refresh()
     assert index.by_url("/2011/10/un.html") is first
-    assert first.html is html
+    assert index.renderer.html(first) is html
+    assert index.renderer.renders == 1
 
 
 def test_unexpected_read_failure_is_reported_not_raised(posts, clock, monkeypatch):
     write(posts, "ok.md", "Bon")
     write(posts, "boom.md", "Boum")
-    real = index_module.read_post
+    real = catalogue_module.read_entry
 
-    def failing(path, posts_dir, tz, language):
+    def failing(path, *args):
         if path.name == "boom.md":
             raise RecursionError("trop profond")
-        return real(path, posts_dir, tz, language)
+        return real(path, *args)
 
-    monkeypatch.setattr(index_module, "read_post", failing)
+    monkeypatch.setattr(catalogue_module, "read_entry", failing)
     index = make(posts, clock)
     assert [p.title for p in index.visible()] == ["Bon"]
     assert "trop profond" in str(index.problems[0])
@@ -289,7 +291,7 @@ def test_old_blogger_post_number_finds_the_post(posts, clock):
     post = index.by_post_id("4242")
     assert post.title == "Importé"
     assert index.by_post_id(post.post_id) is post
-    assert "importe" in post.search_text
+    assert index.search("importe") == (post,)
 
 
 def test_readers_do_not_wait_for_a_scan_in_progress(posts, clock):
@@ -321,7 +323,7 @@ def test_files_deleted_between_listing_and_reading_leave_the_site_whole(
         posts, "b.md", "Second modifié", "2011-02-01 10:00", body="Toujours zanzibar."
     )
     write(posts, "c.md", "Troisième", "2011-03-01 10:00")
-    real_walk = PostIndex._walk
+    real_walk = Catalogue.walk
 
     def walk_then_delete(self):
         """List the folder, then lose b.md and c.md before they are read."""
@@ -330,7 +332,7 @@ def test_files_deleted_between_listing_and_reading_leave_the_site_whole(
             (posts / name).unlink(missing_ok=True)
         return found
 
-    monkeypatch.setattr(PostIndex, "_walk", walk_then_delete)
+    monkeypatch.setattr(Catalogue, "walk", walk_then_delete)
     index.refresh()
     assert [p.title for p in index.visible()] == ["Premier"]
     assert index.by_url("/2011/02/second.html") is None

@@ -7,14 +7,23 @@ from zoneinfo import ZoneInfo
 
 from app.content.markdown import pygments_css, render_markdown, split_more
 from app.content.post import Post
+from app.content.rendering import Renderer
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
 
 def make_post(body):
-    """Return a post with the given Markdown body."""
+    """Return a post with the given Markdown body, as the reader makes it."""
     when = datetime(2011, 10, 3, 21, 40, tzinfo=ZoneInfo("Europe/Paris"))
-    return Post(source=Path("x.md"), title="T", date=when, slug="t", body=body)
+    has_more = split_more(body)[1] is not None
+    return Post(
+        source=Path("x.md"),
+        title="T",
+        date=when,
+        slug="t",
+        body=body,
+        has_more=has_more,
+    )
 
 
 def test_french_spaces_before_high_punctuation():
@@ -67,17 +76,28 @@ def test_extra_toc_and_raw_html_are_rendered():
 
 
 def test_teaser_is_the_part_before_the_more_marker():
-    post = make_post("Début.\n<!--more-->\nSuite.\n")
-    assert post.has_more
-    assert "Début" in post.teaser_html and "Suite" not in post.teaser_html
-    assert "Début" in post.html and "Suite" in post.html
-    assert 'id="more"' in post.html
+    post, renderer = make_post("Début.\n<!--more-->\nSuite.\n"), Renderer()
+    assert post.has_more and renderer.is_cut(post)
+    teaser, html = renderer.teaser(post), renderer.html(post)
+    assert "Début" in teaser and "Suite" not in teaser
+    assert "Début" in html and "Suite" in html
+    assert 'id="more"' in html
 
 
 def test_post_without_marker_has_whole_body_as_teaser():
-    post = make_post("Tout.\n")
-    assert not post.has_more
-    assert post.teaser_html == post.html
+    post, renderer = make_post("Tout.\n"), Renderer()
+    assert not post.has_more and not renderer.is_cut(post)
+    assert renderer.teaser(post) == renderer.html(post)
+
+
+def test_a_long_post_without_marker_is_cut_at_a_paragraph_for_lists():
+    paragraphs = [f"Paragraphe {n} : " + "mot " * 60 for n in range(40)]
+    post, renderer = make_post("\n\n".join(paragraphs)), Renderer()
+    teaser = renderer.teaser(post)
+    assert renderer.is_cut(post)
+    assert "Paragraphe 0" in teaser and "Paragraphe 39" not in teaser
+    assert teaser.count("<p>") == teaser.count("</p>")  # whole paragraphs only
+    assert "Paragraphe 39" in renderer.html(post)
 
 
 def test_marker_inside_code_block_is_not_a_break():
@@ -86,8 +106,21 @@ def test_marker_inside_code_block_is_not_a_break():
 
 
 def test_html_is_rendered_once_and_kept():
-    post = make_post("Texte.")
-    assert post.html is post.html
+    post, renderer = make_post("Texte."), Renderer()
+    assert renderer.html(post) is renderer.html(post)
+    assert renderer.renders == 1
+
+
+def test_rendered_posts_stay_within_their_memory_budget():
+    renderer = Renderer(max_bytes=2000)
+    posts = [make_post(f"Texte {n}. " + "mot " * 100) for n in range(10)]
+    posts = [
+        Post(**{**vars(p), "source": Path(f"{n}.md")}) for n, p in enumerate(posts)
+    ]
+    for post in posts:
+        renderer.html(post)
+    renderer.html(posts[0])  # rendered again: it had been forgotten
+    assert renderer.renders == 11
 
 
 def thread_document(n: int) -> str:

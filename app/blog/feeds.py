@@ -109,7 +109,8 @@ def _add_posts(feed: FeedGenerator, posts: Sequence[Post]) -> None:
             entry.category(term=label)
         if post.summary:
             entry.summary(post.summary)
-        entry.content(_ROOT_RELATIVE.sub(rf"\1{base}/", post.html), type="html")
+        html = post_index().renderer.html(post)
+        entry.content(_ROOT_RELATIVE.sub(rf"\1{base}/", html), type="html")
         newest = max(newest or updated, updated)
     feed.updated(newest or datetime.now(UTC))
 

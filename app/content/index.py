@@ -1,9 +1,14 @@
-"""PostIndex: every post of posts/, refreshed by mtime, with fast lookups."""
+"""PostIndex: every post of posts/, refreshed by mtime, with fast lookups.
+
+Reading is done by the catalogue (app.content.catalogue), kept on disk
+between runs (app.content.store) so that a restart reads only the files that
+changed; queries answer from an immutable snapshot (app.content.snapshot);
+rendering is done on demand and kept (app.content.rendering).
+"""
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -11,12 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from app.content import store
+from app.content.catalogue import PARALLEL_MIN, Catalogue
 from app.content.changes import EVERYTHING, ChangeLog, IndexChange, diff
 from app.content.markdown import DEFAULT_LANGUAGE
 from app.content.post import Post
-from app.content.problems import N_, PostError, PostReadError
-from app.content.reader import read_post
-from app.content.search import Postings, matching_numbers, update_postings
+from app.content.problems import PostError
+from app.content.rendering import Renderer
+from app.content.search import Postings, matching_numbers
 from app.content.slugs import fold
 from app.content.snapshot import Snapshot, build_snapshot
 
@@ -32,11 +39,6 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _skipped(name: str) -> bool:
-    """Tell whether a file or folder name is hidden or an editor's temp file."""
-    return name.startswith((".", "#")) or name.endswith("~")
-
-
 class PostIndex:
     """All posts and pages of a folder; queries answer from an immutable snapshot."""
 
@@ -48,33 +50,61 @@ class PostIndex:
         scan_interval: float = 1.0,
         describe: Describe = PostError.describe,
         language: str = DEFAULT_LANGUAGE,
+        max_bytes: int | None = None,
+        saved: Path | None = None,
+        renderer: Renderer | None = None,
+        parallel_min: int = PARALLEL_MIN,
     ) -> None:
-        """Index the folder now (cold build); later refreshes re-read changes only.
+        """Index the folder now; later refreshes re-read changed files only.
 
         ``describe`` words the problems logged as files are read (French
         unless the application passes its own translation); ``language`` is
-        the site's, the language of posts whose front matter sets none.
+        the site's, the language of posts whose front matter sets none;
+        files above ``max_bytes`` are refused unread. ``saved`` is where the
+        catalogue is kept between runs: when it is sound, only the files that
+        changed since are read. A first read of at least ``parallel_min``
+        files is split between processes.
         """
         # Absolute, so that error messages can name "posts/x.md" reliably.
         self.posts_dir = Path(posts_dir).absolute()
         self.tz = tz
         self.language = language
         self.scan_interval = scan_interval
+        self.renderer = renderer or Renderer()
         self._clock = clock or _utc_now
         self._describe = describe
         self._lock = threading.Lock()
         self._next_scan = 0.0
-        # path -> ((mtime_ns, size), Post or PostError); touched under the lock.
-        self._entries: dict[str, tuple[tuple[int, int], Post | PostError]] = {}
-        self._ids: dict[str, int] = {}  # path -> stable number used by search
-        self._postings: dict[str, Postings] = {}
+        self._catalogue = Catalogue(self.posts_dir, tz, language, max_bytes, describe)
+        self._catalogue.parallel_min = parallel_min
+        self._saved = saved
         self._logged: frozenset[str] = frozenset()
         self._tokens_cache: tuple[object, list[str]] = (None, [])
         # What each file held at the last build, for the files read since.
         self._before: dict[str, object] = {}
         self._changes = ChangeLog()
         self._snap: Snapshot = build_snapshot({}, {}, [], _utc_now(), 0)
+        restored = saved is not None and store.load(saved, self._catalogue)
         self.refresh(force=True)
+        if saved is not None and (not restored or self._catalogue.reads):
+            self.save()
+
+    @property
+    def reads(self) -> int:
+        """Return how many files were read since the index was made."""
+        return self._catalogue.reads
+
+    def save(self) -> None:
+        """Keep the catalogue on disk for the next start (never fails the site)."""
+        if self._saved is None:
+            return
+        with self._lock:
+            try:
+                store.save(self._saved, self._catalogue)
+            except OSError as error:
+                log.warning(
+                    "could not keep the post index in %s: %s", self._saved, error
+                )
 
     # -- refreshing -------------------------------------------------------
 
@@ -118,83 +148,26 @@ class PostIndex:
             snap = self._snap
         return snap
 
-    def _walk(self) -> dict[str, tuple[int, int]]:
-        """Return (mtime_ns, size) of every *.md file under the posts folder."""
-        found: dict[str, tuple[int, int]] = {}
-        stack = [str(self.posts_dir)]
-        while stack:
-            try:
-                entries = os.scandir(stack.pop())
-            except OSError:
-                continue  # a folder removed while we walk, or no posts/ yet
-            with entries:
-                for entry in entries:
-                    if _skipped(entry.name):
-                        continue
-                    try:
-                        if entry.is_dir():
-                            stack.append(entry.path)
-                        elif entry.name.endswith(".md") and entry.is_file():
-                            stat = entry.stat()
-                            found[entry.path] = (stat.st_mtime_ns, stat.st_size)
-                    except OSError:
-                        continue  # deleted between listing and stat
-        return found
-
     def _scan(self) -> bool:
         """Re-read new and changed files, forget deleted ones; tell if any."""
-        found = self._walk()
-        entries = self._entries
-        gone = [path for path in entries if path not in found]
-        fresh = [
-            path for path, key in found.items() if entries.get(path, (None,))[0] != key
-        ]
-        if not gone and not fresh:
-            return False
-        before = {path: entries[path][1] for path in (*gone, *fresh) if path in entries}
-        for path in (*gone, *fresh):
-            self._before.setdefault(path, before.get(path))
-        for path in gone:
-            del entries[path]
-        after: dict[str, Post | PostError] = {}
-        for path in fresh:
-            try:
-                value: Post | PostError = read_post(
-                    Path(path), self.posts_dir, self.tz, self.language
-                )
-            except PostReadError as exc:
-                value = exc.error
-            except FileNotFoundError:
-                entries.pop(path, None)  # vanished meanwhile: next scan decides
-                continue
-            except Exception as exc:  # noqa: BLE001 - one file never stops the site
-                value = PostError(
-                    Path(path),
-                    None,
-                    N_("illisible (%(kind)s : %(error)s)"),
-                    {"kind": exc.__class__.__name__, "error": str(exc)},
-                    root=self.posts_dir.parent,
-                )
-            if isinstance(value, PostError):
-                # Once per file version (read once), in the site's language.
-                log.warning("%s", self._describe(value))
-            entries[path] = (found[path], value)
-            after[path] = value
-        self._postings = update_postings(self._postings, self._ids, before, after)
-        return True
+        before = self._catalogue.scan()
+        for path, value in before.items():
+            self._before.setdefault(path, value)
+        return bool(before) or self._snap.version == 0
 
     def _rebuild(self) -> None:
         """Build a new snapshot from the entries and swap it in atomically."""
-        posts = {p: v for p, (_, v) in self._entries.items() if isinstance(v, Post)}
-        errors = [v for _, v in self._entries.values() if isinstance(v, PostError)]
+        entries = self._catalogue.entries
+        posts = {p: v for p, (_, v) in entries.items() if isinstance(v, Post)}
+        errors = [v for _, v in entries.values() if isinstance(v, PostError)]
         snap = build_snapshot(
             posts,
-            self._ids,
+            self._catalogue.numbers,
             errors,
             self._clock(),
             self._snap.version + 1,
             root=self.posts_dir.parent,
-            postings=self._postings,
+            postings=self._catalogue.postings,
         )
         # Collision errors are recomputed on each build: log the new ones only.
         collisions = {str(e): e for e in snap.collisions}
@@ -206,7 +179,7 @@ class PostIndex:
         if old.version == 0:
             change = EVERYTHING
         else:
-            after = {path: self._entries.get(path, (None, None))[1] for path in before}
+            after = {path: entries.get(path, (None, None))[1] for path in before}
             change = diff(old, snap, before, after)
         self._changes.add(snap.version, change)
 
@@ -308,7 +281,7 @@ class PostIndex:
         positions = sorted(order[n] for n in found if n in order)
         return tuple(snap.visible[i] for i in positions)
 
-    def _sorted_tokens(self, postings: dict[str, Postings]) -> list[str]:
+    def _sorted_tokens(self, postings: Postings) -> list[str]:
         """Return the vocabulary, sorted for prefix search (cached per version)."""
         cached_for, tokens = self._tokens_cache
         if cached_for is not postings:

@@ -9,13 +9,8 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from app.content.markdown import (
-    DEFAULT_LANGUAGE,
-    MORE_ANCHOR,
-    render_markdown,
-    split_more,
-)
-from app.content.slugs import fold
+from app.content.frontmatter import body_of
+from app.content.markdown import DEFAULT_LANGUAGE
 
 _TAGS = re.compile(r"<[^>]*>")
 # Link targets are addresses, not words a reader would search for.
@@ -48,7 +43,10 @@ class Post:
     aliases: tuple[str, ...] = ()
     is_page: bool = False
     blogger_id: str | None = None
-    body: str = ""
+    # The Markdown text when the post was not read from its file (tools,
+    # tests); the index keeps None and reads the file again to render it.
+    body: str | None = field(default=None, repr=False, compare=False)
+    has_more: bool = False  # a <!--more--> jump break splits the text
     updated: datetime | None = None
     # The text's language code: French typography only for French posts.
     lang: str = DEFAULT_LANGUAGE
@@ -83,31 +81,9 @@ class Post:
         """Return the month of publication (site timezone)."""
         return self.date.month
 
-    @cached_property
-    def html(self) -> str:
-        """Return the whole article rendered to HTML (once, then kept)."""
-        teaser, rest = split_more(self.body)
-        if rest is None:
-            return render_markdown(self.body, self.lang)
-        # Render in one pass (footnotes and reference links span the break),
-        # with an anchor where the break was.
-        return render_markdown(f"{teaser}\n\n{MORE_ANCHOR}\n\n{rest}", self.lang)
-
-    @cached_property
-    def teaser_html(self) -> str:
-        """Return the HTML of the part before <!--more--> (the whole if none)."""
-        teaser, rest = split_more(self.body)
-        return self.html if rest is None else render_markdown(teaser, self.lang)
-
-    @cached_property
-    def has_more(self) -> bool:
-        """Tell whether the body has a <!--more--> jump break."""
-        return split_more(self.body)[1] is not None
-
-    @cached_property
-    def search_text(self) -> str:
-        """Return title and body text, case-folded and without accents."""
-        return fold(f"{self.title}\n{plain_text(self.body)}")
+    def markdown(self) -> str:
+        """Return the post's Markdown text (read from its file when not kept)."""
+        return self.body if self.body is not None else body_of(self.source)
 
 
 def plain_text(markdown_text: str) -> str:

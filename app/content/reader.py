@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from app.content.markdown import DEFAULT_LANGUAGE
+from app.content import frontmatter
+from app.content.markdown import DEFAULT_LANGUAGE, split_more
 from app.content.post import Post
 from app.content.problems import N_, PostError, PostReadError
 from app.content.slugs import SLUG, slugify
@@ -27,8 +29,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 PAGES_DIR = "pages"
-_FENCE = re.compile(r"^---[ \t]*$")
-_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 # A language code as front matter gives it: "fr", "en", "es", "pt-BR", "fr_CA".
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
@@ -39,6 +39,7 @@ __all__ = [
     "PostReadError",
     "is_page_path",
     "parse_post",
+    "read_entry",
     "read_post",
 ]
 
@@ -52,17 +53,46 @@ def is_page_path(path: Path, posts_dir: Path) -> bool:
 
 
 def read_post(
-    path: Path, posts_dir: Path, tz: ZoneInfo, language: str = DEFAULT_LANGUAGE
+    path: Path,
+    posts_dir: Path,
+    tz: ZoneInfo,
+    language: str = DEFAULT_LANGUAGE,
+    max_bytes: int | None = None,
 ) -> Post:
-    """Read a Markdown file with YAML front matter into a Post.
+    """Read a Markdown file with YAML front matter into a Post, text included.
 
     ``language`` is the site's language: the post's own when it sets no
-    ``lang``.
+    ``lang``. A file larger than ``max_bytes`` is refused unread.
+    """
+    post, body = read_entry(path, posts_dir, tz, language, max_bytes)
+    return replace(post, body=body)
+
+
+def read_entry(
+    path: Path,
+    posts_dir: Path,
+    tz: ZoneInfo,
+    language: str = DEFAULT_LANGUAGE,
+    max_bytes: int | None = None,
+) -> tuple[Post, str]:
+    """Read a file into a Post that does not keep its text, and that text.
+
+    The index words its search postings from the text, then lets it go: a
+    blog's posts are rendered from their files when a reader asks.
     """
     stat = path.stat()
-    return _Reader(path, posts_dir, tz, language).read(
-        path.read_bytes(), stat.st_mtime, stat.st_mtime_ns, stat.st_size
-    )
+    reader = _Reader(path, posts_dir, tz, language)
+    if max_bytes is not None and stat.st_size > max_bytes:
+        raise reader.fail(
+            None,
+            N_(
+                "fichier trop gros (%(size)s octets, la limite est %(limit)s : "
+                "[site] max_post_bytes) ; il n'est ni lu ni affiché"
+            ),
+            size=stat.st_size,
+            limit=max_bytes,
+        )
+    return reader.read(path.read_bytes(), stat.st_mtime, stat.st_mtime_ns, stat.st_size)
 
 
 def parse_post(
@@ -77,7 +107,8 @@ def parse_post(
     For tools that write posts (the Blogger importer): they check that the
     site will read a file exactly as they mean before writing it.
     """
-    return _Reader(path, posts_dir, tz, language).read(raw, 0.0, 0, len(raw))
+    post, body = _Reader(path, posts_dir, tz, language).read(raw, 0.0, 0, len(raw))
+    return replace(post, body=body)
 
 
 class _Reader:
@@ -112,8 +143,13 @@ class _Reader:
         """Return the exception for a problem with the value of ``key``."""
         return self.fail(self.key_line(key), reason, **args)
 
-    def read(self, raw: bytes, mtime: float, mtime_ns: int, size: int) -> Post:
-        """Parse the bytes of the file into a Post (mtime and size: its version)."""
+    def read(
+        self, raw: bytes, mtime: float, mtime_ns: int, size: int
+    ) -> tuple[Post, str]:
+        """Parse the bytes of the file into a Post and its Markdown text.
+
+        ``mtime`` and ``size`` are the file's version, kept on the Post.
+        """
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -121,33 +157,30 @@ class _Reader:
             raise self.fail(
                 line, N_("pas du texte UTF-8 (enregistrez le fichier en UTF-8)")
             ) from None
-        lines = text.splitlines(keepends=True)
-        if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
+        parts = frontmatter.split(text)
+        if not parts.opened:
             raise self.fail(
                 1,
                 N_("pas d’en-tête : le fichier doit commencer par une ligne '---'"),
             )
-        end = next(
-            (i for i in range(1, len(lines)) if _CLOSE.match(lines[i].rstrip("\r\n"))),
-            None,
-        )
-        if end is None:
+        if parts.body is None:
             raise self.fail(
                 1, N_("en-tête non fermé : terminez-le par une ligne '---'")
             )
-        self.front = lines[1:end]
+        self.front = parts.front
         self.mtime = mtime
         meta = self.load_yaml("".join(self.front))
         for key, process in FIELDS.items():
             self.values[key] = process(self, key, meta.get(key))
-        return Post(
+        post = Post(
             source=self.path,
             is_page=self.is_page,
-            body="".join(lines[end + 1 :]),
+            has_more=split_more(parts.body)[1] is not None,
             mtime_ns=mtime_ns,
             size=size,
             **self.values,
         )
+        return post, parts.body
 
     def load_yaml(self, source: str) -> dict:
         """Parse the front matter YAML into a dict of allowed keys."""

@@ -1,85 +1,96 @@
-"""Word search over posts: postings kept up to date one file at a time."""
+"""Word search over posts: postings that only ever grow, compacted now and then.
+
+Each *version* of a post file gets a new number, larger than every number
+before it. Adding a version appends its number to the postings of its words
+(appending keeps them sorted); the numbers of older versions stay behind,
+dead: searches ignore numbers that no current post holds. So a post's old
+words need not be known to forget them, and the index keeps no post bodies.
+When dead numbers pass a quarter of all numbers, the postings are compacted.
+"""
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
+from collections.abc import Iterable
 
-from app.content.post import Post, plain_text
-from app.content.slugs import words
+from app.content.slugs import raw_words, words
 
-# Search postings: word -> sorted numbers of the posts holding it. Tuples,
-# not frozensets: a 10,000-post blog has ~2 million postings, and a tuple
-# costs 8 bytes per entry where a set costs ~40.
-Postings = tuple[int, ...]
+# word -> sorted numbers of the post versions holding it, 4 bytes each.
+Postings = dict[str, array]
 
 # Terms this short match whole words only: as prefixes they would match
 # most of the vocabulary and make a query slow for nothing.
 _SHORT_TERM = 2
 _MAX_TERMS = 8
+_TYPECODE = "I"
 
 
-def post_tokens(post: Post) -> set[str]:
-    """Return the distinct folded words of a post's title and body."""
-    return set(words(f"{post.title}\n{plain_text(post.body)}"))
+class WordFolder:
+    """Fold words once each: a blog's vocabulary is small, its texts are long."""
+
+    def __init__(self) -> None:
+        """Start with an empty memo."""
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def tokens(self, text: str) -> set[str]:
+        """Return the distinct folded words of ``text``."""
+        memo = self._memo
+        found: set[str] = set()
+        for word in set(raw_words(text)):
+            folded = memo.get(word)
+            if folded is None:
+                # Folding may split a word ("½" becomes "1⁄2"): as words() does.
+                folded = memo[word] = tuple(words(word))
+            found.update(folded)
+        return found
 
 
-def _apply(ids: Postings, gone: set[int], new: set[int]) -> Postings:
-    """Return sorted ids without gone and with new (one change: no full sort)."""
-    if len(gone) + len(new) == 1:
-        (number,) = gone or new
-        at = bisect_left(ids, number)
-        present = at < len(ids) and ids[at] == number
-        if gone and present:
-            return ids[:at] + ids[at + 1 :]
-        if new and not present:
-            return ids[:at] + (number,) + ids[at:]
-        return ids
-    return tuple(sorted((set(ids) - gone) | new))
+def add_versions(
+    postings: Postings, additions: Iterable[tuple[int, Iterable[str]]]
+) -> Postings:
+    """Return postings with each ``(number, tokens)`` added (copy on write).
 
-
-def update_postings(
-    postings: dict[str, Postings],
-    numbers: dict[str, int],
-    before: dict[str, object],
-    after: dict[str, object],
-) -> dict[str, Postings]:
-    """Return postings updated for the files that changed (copy on write).
-
-    ``before`` and ``after`` map a file's path to what it held (a Post, or
-    anything else for a file that could not be read); ``numbers`` gives each
-    file a stable number and is extended for new files.
+    Numbers come in increasing order, larger than every number already
+    there, so appending keeps each list sorted. The lists of untouched words
+    are shared with ``postings``, never copied; each touched list is copied
+    once however many numbers join it.
     """
-    # Lists, not sets: a cold build adds ~2 million postings at once.
-    removed: dict[str, list[int]] = {}
-    added: dict[str, list[int]] = {}
-    for changes, values in ((removed, before), (added, after)):
-        for path, value in values.items():
-            if not isinstance(value, Post) or value.draft or value.is_page:
-                continue
-            number = numbers.setdefault(path, len(numbers))
-            for token in post_tokens(value):
-                changes.setdefault(token, []).append(number)
-    if not removed and not added:
+    grown: dict[str, array] = {}
+    for number, tokens in additions:
+        for token in tokens:
+            numbers = grown.get(token)
+            if numbers is None:
+                current = postings.get(token)
+                numbers = array(_TYPECODE, current or ())
+                grown[token] = numbers
+            numbers.append(number)
+    if not grown:
         return postings
-    postings = dict(postings)
-    for token in removed.keys() | added.keys():
-        gone = set(removed.get(token, ()))
-        new = set(added.get(token, ()))
-        # An edited post keeps most of its words: nothing to do for them.
-        gone, new = gone - new, new - gone
-        if gone or new:
-            ids = _apply(postings.get(token, ()), gone, new)
-            if ids:
-                postings[token] = ids
-            else:
-                postings.pop(token, None)
-    return postings
+    updated = dict(postings)
+    updated.update(grown)
+    return updated
 
 
-def matching_numbers(
-    postings: dict[str, Postings], tokens: list[str], q: str
-) -> set[int]:
-    """Return the numbers of the posts holding every word of q (as prefixes).
+def postings_from_bytes(raw: bytes) -> array:
+    """Return a list of numbers saved with ``array.tobytes``."""
+    numbers = array(_TYPECODE)
+    numbers.frombytes(raw)
+    return numbers
+
+
+def compact(postings: Postings, live: set[int]) -> Postings:
+    """Return postings holding only the ``live`` numbers."""
+    result: Postings = {}
+    for token, numbers in postings.items():
+        kept = array(_TYPECODE, (n for n in numbers if n in live))
+        if kept:
+            result[token] = kept
+    return result
+
+
+def matching_numbers(postings: Postings, tokens: list[str], q: str) -> set[int]:
+    """Return the numbers of the post versions holding every word of q (prefixes).
 
     ``tokens`` is the sorted vocabulary of ``postings``.
     """

@@ -55,3 +55,10 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """Return the folded words of a text, in order, duplicates kept."""
     return _WORDS.findall(fold(text))
+
+
+def raw_words(text: str) -> list[str]:
+    """Return the words of a text as written (composed), before any folding."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)  # "e" + accent: one letter
+    return _WORDS.findall(text)

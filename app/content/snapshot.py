@@ -40,7 +40,7 @@ class Snapshot:
     archive: tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]
     pages: tuple[Post, ...]
     page_by_slug: dict[str, Post]
-    postings: dict[str, Postings] = field(default_factory=dict)
+    postings: Postings = field(default_factory=dict)
 
 
 def _claim_urls(
@@ -141,7 +141,7 @@ def build_snapshot(
     now: datetime,
     version: int,
     root: Path | None = None,
-    postings: dict[str, Postings] | None = None,
+    postings: Postings | None = None,
 ) -> Snapshot:
     """Build every lookup table readers need from the readable posts."""
     owners, aliases, collisions = _claim_urls(posts, root)
