@@ -5,18 +5,31 @@ it by itself when started from this folder. The environment chooses where to
 listen and how many workers: ``CARNET_BIND`` (default ``127.0.0.1:5000``) and
 ``CARNET_WORKERS`` (default 2). Access log on stdout, errors on stderr.
 
-A bad setting stops gunicorn itself, with the one line that names it: it is
-checked before listening (``on_starting``) and before a ``kill -HUP`` starts
-new workers (``on_reload``); a worker that still cannot load the application
-exits as "could not boot", so that gunicorn stops instead of forking new
-workers forever.
+The application is loaded once, in the master, before it listens
+(``preload_app``): the post index is read (or loaded from instance/) once,
+and the workers forked from the master share its memory. Garbage collection
+is kept off in the master and its objects frozen before forking, so that
+the workers' collections do not copy the shared pages (Python's gc.freeze
+recipe); each worker turns collection back on.
+
+A bad setting stops gunicorn itself, with the one line that names it: the
+master loads the application before listening, and ``kill -HUP`` checks the
+settings before it starts new workers (``on_reload``). HUP reads the
+settings again; new code needs a restart (``systemctl restart``, or USR2
+then QUIT to the old master for a restart without a gap).
 """
 
+import gc
+import importlib
 import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+# Collect nothing while the application loads in the master: a collection
+# would leave holes in the pages the workers are about to share.
+gc.disable()
 
 ROOT = Path(__file__).resolve().parent
 # Answered every few seconds by the probes; app/ops/health.py serves them.
@@ -34,12 +47,11 @@ errorlog = "-"
 # Gunicorn 25.1+ opens a control socket at one path per user: two instances
 # on a host would take each other's. Carnet is driven by signals (HUP, TERM).
 control_socket_disable = True
-# Not preload_app: each worker imports the application itself, so that a
-# `kill -HUP` starts workers on the code and blog.toml now on disk.
-preload_app = False
+# The master loads the application (and reads the posts) once; workers share it.
+preload_app = True
 
-# Run in a separate interpreter: were the master to import the application,
-# workers forked after a reload would inherit those modules, not the new code.
+# Run in a separate interpreter, so that a bad blog.toml is found before the
+# master lets go of the application it has.
 SETTINGS_CHECK = """
 import sys
 from pathlib import Path
@@ -73,13 +85,18 @@ def settings_complaint() -> str:
 
 
 def on_starting(server):
-    """Check the settings before listening: a bad one ends gunicorn here."""
-    complaint = settings_complaint()
-    if complaint:
-        print(complaint, file=sys.stderr, flush=True)
-        sys.exit(1)
+    """Keep the probes out of the access log.
+
+    A bad setting never gets here: the master loads the application first
+    (preload), and wsgi.py exits with the line that names the setting.
+    """
     # On the logger, not a handler: it survives the handlers' reset on reload.
     logging.getLogger("gunicorn.access").addFilter(QuietProbes())
+
+
+def when_ready(server):
+    """Freeze what the master loaded: the workers share it untouched."""
+    gc.freeze()
 
 
 def on_reload(server):
@@ -91,18 +108,30 @@ def on_reload(server):
     complaint = settings_complaint()
     if complaint:
         server.halt(reason=complaint.splitlines()[-1], exit_status=1)
+    # The settings are read again: a new application for the new workers
+    # (the posts come from the index kept in instance/, so this is quick).
+    gc.unfreeze()
+    import wsgi
+
+    try:
+        importlib.reload(wsgi)
+    except SystemExit as stop:
+        server.halt(reason=str(stop.code), exit_status=1)
+    server.app.callable = wsgi.app
+    gc.collect()
+    gc.freeze()
 
 
 def post_fork(server, worker):
-    """Load the application now, turning wsgi.py's exit into a boot failure.
+    """Start the worker's own life: collections on, its own database connections.
 
-    wsgi.py exits with one line on a bad setting; gunicorn takes a plain exit
-    for a crash and forks another worker, forever. Exit code 3 (its "worker
-    failed to boot") makes it stop instead.
+    Connections opened by the master (none, normally) must not be shared
+    with the workers: each disposes of the pool it inherited.
     """
-    try:
-        import wsgi  # noqa: F401 - gunicorn then finds it already imported
-    except SystemExit as stop:
-        if isinstance(stop.code, str):
-            print(stop.code, file=sys.stderr, flush=True)
-        sys.exit(server.WORKER_BOOT_ERROR)
+    gc.enable()
+    app = server.app.callable
+    if app is not None:
+        from app.extensions import db
+
+        with app.app_context():
+            db.engine.dispose(close=False)

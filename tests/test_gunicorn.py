@@ -210,29 +210,3 @@ def test_hup_loads_new_settings_without_dropping_a_request(start_gunicorn):
     assert answers[-1] == (200, True)
     assert server.err.read_text().count("Booting worker") >= 4
     assert server.process.poll() is None
-
-
-def test_a_worker_that_cannot_load_the_app_exits_as_failed_to_boot(tmp_path):
-    # Gunicorn forks a new worker after a plain exit, forever; after exit
-    # code 3 ("worker failed to boot") it stops.
-    settings = tmp_path / "blog.toml"
-    settings.write_text('[site]\nposts_per_page = "x"\n', encoding="utf-8")
-    worker = (
-        "import runpy\n"
-        "conf = runpy.run_path('gunicorn.conf.py')\n"
-        "class Arbiter:\n    WORKER_BOOT_ERROR = 3\n"
-        "conf['post_fork'](Arbiter(), None)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", worker],
-        cwd=ROOT,
-        env={**os.environ, "BLOG_SETTINGS": str(settings)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 3
-    assert result.stderr.strip().startswith("Carnet cannot start:")
-    assert "[site] posts_per_page" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
