@@ -72,11 +72,11 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 300) -> 
 
 
 @contextmanager
-def server(args: list[str], env: dict, log: Path):
-    """Run a server process; stop it on exit."""
+def server(args: list[str], env: dict, log: Path, cwd: Path = ROOT):
+    """Run a server process (from ``cwd``); stop it on exit."""
     with log.open("w") as output:
         process = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+            args, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
         )
     try:
         yield process

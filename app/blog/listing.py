@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-from flask import abort, request
+from flask import abort, current_app, render_template, request
+from markupsafe import Markup
 
 from app.config import current_settings
 from app.content.post import Post
@@ -54,7 +55,11 @@ def paginate(posts: Sequence[Post]) -> Page:
 
 
 def sidebar(year: int | None = None, month: int | None = None) -> dict:
-    """Return what the sidebar widgets show, with the archive open on a month."""
+    """Return the sidebar's HTML, with the archive open on a month.
+
+    Most pages share a handful of sidebars (one per open month): each is
+    rendered once per version of the index and kept.
+    """
     index = post_index()
     archive = index.archive()
     if year is None and archive:
@@ -62,10 +67,24 @@ def sidebar(year: int | None = None, month: int | None = None) -> dict:
     if year and month:
         # The open month lists its posts' titles.
         depends_on(f"month:{year}-{month}")
-    return {
-        "sidebar_pages": index.pages(),
-        "sidebar_archive": archive,
-        "sidebar_open": (year, month),
-        "sidebar_month_posts": index.by_month(year, month) if year and month else (),
-        "sidebar_labels": index.labels(),
-    }
+    version = index.version
+    kept = current_app.extensions.setdefault("carnet_sidebars", {})
+    if kept.get("version") != version:
+        kept.clear()
+        kept["version"] = version
+    html = kept.get((year, month))
+    if html is None:
+        html = Markup(
+            render_template(
+                "partials/sidebar.html",
+                sidebar_pages=index.pages(),
+                sidebar_archive=archive,
+                sidebar_open=(year, month),
+                sidebar_month_posts=(
+                    index.by_month(year, month) if year and month else ()
+                ),
+                sidebar_labels=index.labels(),
+            )
+        )
+        kept[(year, month)] = html
+    return {"sidebar_html": html}
