@@ -152,8 +152,13 @@ def _index_file(app: Flask, settings: Settings) -> Path | None:
     configured = app.config.get("CARNET_INDEX_FILE", "default")
     if configured != "default":
         return Path(configured) if configured else None
-    digest = hashlib.sha256(str(settings.posts_dir).encode()).hexdigest()[:10]
-    return Path(app.instance_path) / f"post-index-{digest}.cache"
+    return index_file_for(Path(app.instance_path), settings.posts_dir)
+
+
+def index_file_for(instance: Path, posts_dir: Path) -> Path:
+    """Return the file in ``instance`` where the index of ``posts_dir`` is kept."""
+    digest = hashlib.sha256(str(posts_dir).encode()).hexdigest()[:10]
+    return instance / f"post-index-{digest}.cache"
 
 
 def _engine_options(settings: Settings) -> dict[str, Any]:

@@ -64,3 +64,21 @@ def test_new_post_creates_a_draft_file(app, posts_dir):
     assert len(created) == 1
     text = created[0].read_text(encoding="utf-8")
     assert "draft: true" in text and '"été"' in text
+
+
+def test_a_post_file_over_the_size_limit_is_named_and_the_site_goes_on(
+    make_app, posts_dir
+):
+    app = make_app(settings={"site": {"max_post_bytes": 20_000}})
+    huge = "---\ntitle: Un livre entier\ndate: 2013-01-01 10:00\n---\n"
+    (posts_dir / "livre.md").write_text(huge + "Une phrase.\n\n" * 5_000, "utf-8")
+    app.extensions["carnet_posts"].refresh(force=True)
+    result = app.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 1
+    assert "posts/livre.md: fichier trop gros (65" in result.output
+    assert "[site] max_post_bytes" in result.output
+    client = app.test_client()
+    assert client.get("/").status_code == 200
+    assert "Un livre entier" not in client.get("/").get_data(as_text=True)
+    assert client.get("/search?q=phrase").status_code == 200
+    assert client.get("/2013/01/un-livre-entier.html").status_code == 404
