@@ -40,6 +40,7 @@ def make_app(tmp_path: Path, posts_dir: Path) -> Callable[..., Flask]:
             "BLOG_DATABASE_URL": f"sqlite:///{tmp_path / 'blog.db'}",
             "BLOG_SECRET_KEY": "test-secret",
             "BLOG_SETTINGS": str(tmp_path / "absent.toml"),
+            "BLOG_IMAGE_CACHE_DIR": str(tmp_path / "images"),
             "settings": {},
         }
         config.update(test_config)

@@ -15,6 +15,7 @@ from app.content.markdown import (
     render_markdown,
     split_more,
 )
+from app.content.pictures import MediaContext
 from app.content.slugs import fold
 
 _TAGS = re.compile(r"<[^>]*>")
@@ -56,6 +57,8 @@ class Post:
     # The file version this value was read from (the index's change check).
     mtime_ns: int = field(default=0, repr=False, compare=False)
     size: int = field(default=0, repr=False, compare=False)
+    # The posts folder: images beside the post resolve against it (/media/…).
+    posts_dir: Path | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def url(self) -> str:
@@ -88,16 +91,26 @@ class Post:
         """Return the whole article rendered to HTML (once, then kept)."""
         teaser, rest = split_more(self.body)
         if rest is None:
-            return render_markdown(self.body, self.lang)
+            return render_markdown(self.body, self.lang, self.media())
         # Render in one pass (footnotes and reference links span the break),
         # with an anchor where the break was.
-        return render_markdown(f"{teaser}\n\n{MORE_ANCHOR}\n\n{rest}", self.lang)
+        return render_markdown(
+            f"{teaser}\n\n{MORE_ANCHOR}\n\n{rest}", self.lang, self.media()
+        )
 
     @cached_property
     def teaser_html(self) -> str:
         """Return the HTML of the part before <!--more--> (the whole if none)."""
         teaser, rest = split_more(self.body)
-        return self.html if rest is None else render_markdown(teaser, self.lang)
+        if rest is None:
+            return self.html
+        return render_markdown(teaser, self.lang, self.media())
+
+    def media(self) -> MediaContext | None:
+        """Return a fresh rendering context locating the post's media, if known."""
+        if self.posts_dir is None:
+            return None
+        return MediaContext(self.source, self.posts_dir)
 
     @cached_property
     def has_more(self) -> bool:

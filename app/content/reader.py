@@ -146,6 +146,7 @@ class _Reader:
             body="".join(lines[end + 1 :]),
             mtime_ns=mtime_ns,
             size=size,
+            posts_dir=self.posts_dir,
             **self.values,
         )
 
