@@ -30,7 +30,8 @@ def write_lake_post(posts_dir, body: str | None = None) -> None:
     write_photo(folder / "portrait.jpg", size=(1000, 600), orientation=6)
     (folder / "carte.pdf").write_bytes(b"%PDF-1.4 carte")
     (folder / "tour-du-lac.md").write_text(
-        "---\ntitle: Le tour du lac\nslug: tour-du-lac\ndate: 2026-05-10 09:00\n---\n"
+        "---\ntitle: Le tour du lac\nslug: tour-du-lac\ndate: 2026-05-10 09:00\n"
+        "labels: [montagne, lac]\n---\n"
         + (
             body
             or "Au départ :\n\n![Le lac au matin](lac.jpg)\n\n"

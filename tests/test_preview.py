@@ -1,4 +1,4 @@
-"""Previews: drafts and scheduled posts for a moderator, 404 and invisible for readers."""
+"""Previews: drafts and scheduled posts for a moderator, 404 for readers."""
 
 from __future__ import annotations
 
