@@ -146,3 +146,13 @@ def test_a_missing_media_file_gets_no_stored_404(client):
     response = fetch(client, "/media/2011/absent.jpg")
     assert response.status_code == 404
     assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_file_removed_while_being_served_answers_404(client, posts_dir, monkeypatch):
+    write_photo(posts_dir / "lac.jpg")
+
+    def vanished(path):
+        raise FileNotFoundError(path)
+
+    monkeypatch.setattr("app.media.routes.file_digest", vanished)
+    assert fetch(client, "/media/lac.jpg").status_code == 404

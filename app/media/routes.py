@@ -46,6 +46,14 @@ def _send(path, mimetype: str, etag: str, cache_control: str) -> Response:
 @bp.get("/media/<path:name>")
 def serve(name: str) -> Response:
     """Send a media file, or a resized copy of an image with ``?w=`` (and ``f=``)."""
+    try:
+        return _serve(name)
+    except OSError:  # removed or renamed while being looked at: it is gone
+        abort(404)
+
+
+def _serve(name: str) -> Response:
+    """Answer ``serve`` (file system errors left to the caller)."""
     path = media_file(current_settings().posts_dir, name)
     mimetype = media_type(name)
     if path is None or mimetype is None:
