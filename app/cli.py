@@ -1,4 +1,4 @@
-"""Command-line tools for the author: ``flask --app wsgi check`` and ``new-post``."""
+"""Command-line tools for the author: ``check``, ``new-post`` and ``serve --drafts``."""
 
 from __future__ import annotations
 
@@ -12,10 +12,16 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from app.config import current_settings
+from app.content.post import post_url
+from app.content.problems import PostReadError
+from app.content.reader import read_post
 from app.content.slugs import slugify
+from app.content.survey import image_warnings
 from app.extensions import db, post_index
 from app.importers.journal import import_running, leftovers
+from app.links import absolute
 from app.problems import describe
+from app.serve import serve_command
 
 
 @click.command("check")
@@ -28,6 +34,12 @@ def check_command() -> None:
     interrupted = _interrupted_imports()
     problems.extend(interrupted)
     problems.extend(_orphan_comment_warnings(index))
+    # Warnings only: a post whose picture is missing is still served.
+    problems.extend(
+        describe(warning)
+        for post in index.all_posts()
+        for warning in image_warnings(post)
+    )
     total = len(index.all_posts())
     for problem in problems:
         click.echo(problem, err=True)
@@ -85,9 +97,12 @@ def _orphan_comment_warnings(index) -> list[str]:
 @click.command("new-post")
 @click.argument("title")
 @click.option("--labels", default="", help="Libellés séparés par des virgules.")
+@click.option(
+    "--open", "open_editor", is_flag=True, help="Ouvrir le fichier dans $EDITOR."
+)
 @with_appcontext
-def new_post_command(title: str, labels: str) -> None:
-    """Create a draft post file with its front matter filled in."""
+def new_post_command(title: str, labels: str, open_editor: bool) -> None:
+    """Create a draft post file; print where it is and where to preview it."""
     settings = current_settings()
     now = datetime.now(settings.site.tz)
     slug = slugify(title)
@@ -105,9 +120,35 @@ def new_post_command(title: str, labels: str) -> None:
         encoding="utf-8",
     )
     click.echo(path)
+    if open_editor:
+        click.edit(filename=str(path))
+    _print_preview_address(path)
+
+
+def _print_preview_address(path) -> None:
+    """Print the address of the draft's preview, read from the file as it is now.
+
+    The author may have changed its title, date or slug in the editor.
+    """
+    settings = current_settings()
+    try:
+        post = read_post(
+            path, settings.posts_dir, settings.site.tz, settings.site.language
+        )
+    except PostReadError as error:
+        raise click.ClickException(describe(error.error)) from None
+    address = absolute(post_url(post.date, post.slug, post.is_page))
+    click.echo(
+        _(
+            "Aperçu : %(address)s (connecté comme modérateur, ou avec "
+            "flask --app wsgi serve --drafts)",
+            address=address,
+        )
+    )
 
 
 def init_app(app: Flask) -> None:
     """Register the author's commands."""
     app.cli.add_command(check_command)
     app.cli.add_command(new_post_command)
+    app.cli.add_command(serve_command)

@@ -129,6 +129,8 @@ class Settings:
     secret_key: str = ""
     ratelimit_storage_url: str = "memory://"
     settings_file: Path | None = None  # the file read, if any (for `doctor`)
+    # Resized copies of the posts' images (SPEC §13): rebuilt when missing.
+    image_cache_dir: Path = Path("instance/images")
 
 
 _SECTIONS = {
@@ -288,6 +290,7 @@ def load_settings(
             **{**site.__dict__, "trusted_proxies": int(proxies)}
         )
 
+    image_cache = Path(env.get("BLOG_IMAGE_CACHE_DIR") or instance / "images")
     settings = Settings(
         site=sections.get("site", SiteSettings()),
         author=sections.get("author", AuthorSettings()),
@@ -300,6 +303,7 @@ def load_settings(
         secret_key=env.get("BLOG_SECRET_KEY") or "",
         ratelimit_storage_url=storage,
         settings_file=read_from,
+        image_cache_dir=image_cache.absolute(),
     )
     _validate(settings, source)
     return settings

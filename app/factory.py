@@ -93,10 +93,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
     templating.init_app(app)
 
-    from app import blog, importers, moderation, ops, security
+    from app import blog, importers, media, moderation, ops, security
 
     moderation.init_app(app)
     blog.init_app(app)
+    media.init_app(app)
     importers.init_app(app)
     ops.init_app(app)
     cli.init_app(app)

@@ -42,6 +42,7 @@ def make_app(tmp_path: Path, posts_dir: Path) -> Callable[..., Flask]:
             "BLOG_SETTINGS": str(tmp_path / "absent.toml"),
             # Kept beside the test's posts, never in the repository's instance/.
             "CARNET_INDEX_FILE": str(tmp_path / "post-index.cache"),
+            "BLOG_IMAGE_CACHE_DIR": str(tmp_path / "images"),
             "settings": {},
         }
         config.update(test_config)

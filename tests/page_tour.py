@@ -1,8 +1,9 @@
 """The tour of page types that the validity, accessibility and screenshot tests take.
 
 A blog seeded with what a reader and a moderator see on a lived-in site: an
-approved comment with a reply on a post, comments waiting in the queue, and a
-moderator account.
+approved comment with a reply on a post, comments waiting in the queue, a
+moderator account, and a post with photos beside it (a phone's JPEG, turned
+by its EXIF orientation and carrying GPS, and a PNG).
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import Flask
+from pictures import write_photo
 
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
 from app.moderation.models import Moderator
 
 POST_URL = "/2011/10/un-guitariste-des-humains-et-le.html"
+IMAGES_URL = "/2010/07/le-tour-du-lac.html"
+DRAFT_URL = "/2012/03/brouillon-secret.html"
 MODERATOR = ("marie", "un mot de passe solide")
 
 
@@ -36,6 +40,7 @@ TOUR = (
     Stop("post", POST_URL),
     # Replying to the first comment (id 1): the form says to whom.
     Stop("post-reply", POST_URL + "?reply=1"),
+    Stop("post-images", IMAGES_URL),
     Stop("year", "/2011/"),
     Stop("month", "/2011/10/"),
     Stop("label", "/search/label/num%C3%A9rique"),
@@ -47,11 +52,31 @@ TOUR = (
     Stop("moderation", "/moderation/", moderator=True),
     Stop("moderation-approved", "/moderation/?tab=approved", moderator=True),
     Stop("moderation-empty", "/moderation/?tab=spam", moderator=True),
+    Stop("preview", DRAFT_URL, moderator=True),
 )
 
 
+def write_image_post(app: Flask) -> None:
+    """Write a post with two photos beside it into the app's posts folder."""
+    folder = app.config["CARNET"].posts_dir / "2010"
+    write_photo(folder / "lac.jpg", size=(1800, 1200), orientation=6)
+    write_photo(folder / "tour-du-lac" / "sentier.png", size=(900, 600), kind="PNG")
+    (folder / "tour-du-lac.md").write_text(
+        "---\ntitle: Le tour du lac\ndate: 2010-07-14 18:00\nlabels: [montagne]\n"
+        "---\nParti à l’aube, revenu au soir.\n\n"
+        "![Le lac au matin, vu du sentier](lac.jpg)\n\n"
+        "Le sentier : ![Un sentier entre les sapins](tour-du-lac/sentier.png)\n",
+        encoding="utf-8",
+    )
+    app.extensions["carnet_posts"].refresh(force=True)
+
+
 def seed(app: Flask) -> None:
-    """Store a moderator, an approved comment with a reply, and pending ones."""
+    """Store a moderator, an approved comment with a reply, and pending ones.
+
+    The post with photos is written into the posts folder too.
+    """
+    write_image_post(app)
     when = datetime(2011, 10, 4, 8, 30, tzinfo=UTC)
     with app.app_context():
         moderator = Moderator(username=MODERATOR[0])

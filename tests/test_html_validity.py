@@ -83,6 +83,10 @@ def test_every_page_type_is_valid_html(app, tmp_path):
     assert "Lucie" in post and "Merci Lucie" in post and 'name="body"' in post
     assert "field-errors" in (folder / "post-invalid.html").read_text()
     assert 'name="parent_id" value="1"' in (folder / "post-reply.html").read_text()
+    images = (folder / "post-images.html").read_text()
+    assert "<picture>" in images and 'srcset="/media/2010/lac.jpg?w=480' in images
+    assert 'loading="lazy"' in images and 'height="1800"' in images
+    assert "preview-banner" in (folder / "preview.html").read_text()
 
     errors = check(files)
     assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)

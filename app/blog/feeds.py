@@ -18,15 +18,19 @@ from app.comments.models import Comment
 from app.comments.sanitize import comment_html
 from app.comments.service import latest_approved
 from app.config import current_settings
+from app.content.pictures import first_image
 from app.content.post import Post
 from app.extensions import post_index
-from app.links import absolute
+from app.links import absolute, absolute_address
 from app.params import whole_number
 
 bp = Blueprint("feeds", __name__)
 
 # href="/…" and src="/…" in post HTML, to be made absolute for feed readers.
 _ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+# srcset="/a 480w, /b 960w": each candidate's address, made absolute too.
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
+_CANDIDATE = re.compile(r"(^|,\s*)/(?!/)")
 # The ``updated`` of a comment feed with no comment yet: any fixed date will do.
 EMPTY_FEED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -87,12 +91,41 @@ def feed_response(feed: FeedGenerator) -> Response:
     return Response(feed.atom_str(pretty=True), mimetype="application/atom+xml")
 
 
-def _add_posts(feed: FeedGenerator, posts: Sequence[Post]) -> None:
-    """Add posts as entries with their full content, newest first."""
-    settings = current_settings()
+def absolute_html(html: str) -> str:
+    """Return post HTML whose site addresses (href, src, srcset) are absolute."""
     base = absolute("")
+    html = _ROOT_RELATIVE.sub(rf"\1{base}/", html)
+
+    def candidates(match: re.Match) -> str:
+        return match.group(1) + _CANDIDATE.sub(rf"\1{base}/", match.group(2)) + '"'
+
+    return _SRCSET.sub(candidates, html)
+
+
+def _thumbnail(entry, post: Post) -> None:
+    """Give an entry its post's first image as ``media:thumbnail``, if it has one."""
+    image = first_image(post_index().renderer.html(post))
+    url = absolute_address(image.src) if image is not None else None
+    if image is None or url is None:
+        return
+    thumbnail = {"url": url}
+    if image.width and image.height:
+        thumbnail.update(width=str(image.width), height=str(image.height))
+    entry.media.thumbnail(thumbnail, group=None)
+
+
+def _add_posts(feed: FeedGenerator, posts: Sequence[Post]) -> None:
+    """Add posts as entries with their full content, newest first.
+
+    RSS items name their author with ``dc:creator`` (RSS's own ``<author>``
+    wants an e-mail address); every entry gets its first image as a
+    ``media:thumbnail``.
+    """
+    settings = current_settings()
     newest = None
     shown = FeedWindow.from_args(request.args).of(posts)
+    feed.load_extension("dc", atom=False, rss=True)
+    feed.load_extension("media")
     httpcache.depends_on("index")  # a new post joins the feed
     httpcache.shows_posts(shown)
     # feedgen prepends each entry: add the oldest first so the newest leads.
@@ -104,13 +137,15 @@ def _add_posts(feed: FeedGenerator, posts: Sequence[Post]) -> None:
         entry.published(post.date)
         updated = post.updated or post.date
         entry.updated(updated)
-        entry.author({"name": post.author or settings.author.name})
+        author = post.author or settings.author.name
+        entry.author({"name": author})
+        entry.dc.dc_creator(author)
         for label in post.labels:
             entry.category(term=label)
         if post.summary:
             entry.summary(post.summary)
-        html = post_index().renderer.html(post)
-        entry.content(_ROOT_RELATIVE.sub(rf"\1{base}/", html), type="html")
+        entry.content(absolute_html(post_index().renderer.html(post)), type="html")
+        _thumbnail(entry, post)
         newest = max(newest or updated, updated)
     feed.updated(newest or datetime.now(UTC))
 

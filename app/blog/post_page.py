@@ -25,13 +25,16 @@ from flask_login import current_user
 
 from app import availability, httpcache
 from app.blog.listing import sidebar
+from app.blog.preview import NOINDEX, preview_of
 from app.comments import forms, token
 from app.comments.guard import Verdict
 from app.comments.section import FormState, comment_section, unavailable_section
 from app.comments.service import submit
 from app.config import current_settings
+from app.content.pictures import first_image
 from app.content.post import Post
 from app.extensions import csrf, limiter, post_index
+from app.links import absolute_address
 from app.params import whole_number
 from app.security import cross_site
 
@@ -82,17 +85,46 @@ def render_post(
         older=older,
         section=section,
         form_token=token.issue(current_app.secret_key, post.url, now),
+        cover=cover_of(post),
         **sidebar(post.year, post.month),
     )
     return html, status
 
 
+def cover_of(post: Post) -> dict | None:
+    """Return the post's first image as Open Graph wants it (absolute URL)."""
+    image = first_image(post_index().renderer.html(post))
+    url = absolute_address(image.src) if image is not None else None
+    if image is None or url is None:
+        return None
+    return {"url": url, "alt": image.alt, "width": image.width, "height": image.height}
+
+
+def render_preview(post: Post, template: str = "blog/post.html"):
+    """Render a draft or scheduled post for its author: banner, no comments."""
+    html = render_template(
+        template,
+        post=post,
+        preview=True,
+        cover=cover_of(post),
+        **(sidebar() if post.is_page else sidebar(post.year, post.month)),
+    )
+    return html, 200, NOINDEX
+
+
 @bp.get(RULE)
 def show(year: int, month: str, slug: str):
-    """Show one post; an old address answers 404, which redirects aliases."""
+    """Show one post; an old address answers 404, which redirects aliases.
+
+    A draft or scheduled post is shown to a moderator (or on the local
+    ``serve --drafts`` server) as a preview.
+    """
     post = _published(year, month, slug)
     if post is None or post.url != request.path:
-        abort(404)
+        draft = preview_of(request.path)
+        if draft is None:
+            abort(404)
+        return render_preview(draft)
     return render_post(post, reply_to=whole_number(request.args.get("reply")))
 
 

@@ -16,6 +16,8 @@ from flask import (
 
 from app import availability, httpcache
 from app.blog.listing import paginate, sidebar
+from app.blog.post_page import cover_of, render_preview
+from app.blog.preview import preview_of
 from app.comments.service import approved_counts
 from app.content.post import Post
 from app.extensions import post_index
@@ -113,6 +115,11 @@ def static_page(slug: str) -> str:
     """Show a static page from posts/pages/."""
     page = post_index().page(slug)
     if page is None:
-        abort(404)
+        draft = preview_of(request.path)
+        if draft is None:
+            abort(404)
+        return render_preview(draft, "blog/page.html")
     httpcache.shows_posts([page])
-    return render_template("blog/page.html", post=page, **sidebar())
+    return render_template(
+        "blog/page.html", post=page, cover=cover_of(page), **sidebar()
+    )

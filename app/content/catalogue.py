@@ -162,7 +162,7 @@ class Catalogue:
         merged: dict[str, list[bytes]] = {}
         for entries, numbers, postings in results:
             for path, key, plain in entries:
-                value = from_plain(path, plain, self.tz, self.posts_dir.parent)
+                value = from_plain(path, plain, self.tz, self.posts_dir)
                 self.entries[path] = (key, value)
             self.numbers.update(numbers)
             for word, raw in postings.items():

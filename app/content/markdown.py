@@ -8,6 +8,7 @@ import threading
 import markdown
 from pygments.formatters import HtmlFormatter
 
+from app.content.pictures import MediaContext, MediaExtension
 from app.content.typography import FrenchTypographyExtension
 
 MORE_MARKER = "<!--more-->"
@@ -39,7 +40,7 @@ def _renderer(french: bool) -> markdown.Markdown:
         renderers = _local.renderers = {}
     md = renderers.get(french)
     if md is None:
-        extensions: list = list(_EXTENSIONS)
+        extensions: list = [*_EXTENSIONS, MediaExtension()]
         if french:
             # Non-breaking spaces before « : ; ! ? » are a French rule only:
             # English or Spanish text keeps its punctuation as written.
@@ -53,16 +54,23 @@ def _renderer(french: bool) -> markdown.Markdown:
     return md
 
 
-def render_markdown(text: str, language: str = DEFAULT_LANGUAGE) -> str:
+def render_markdown(
+    text: str, language: str = DEFAULT_LANGUAGE, media: MediaContext | None = None
+) -> str:
     """Return the HTML of a Markdown text (raw HTML allowed: the author is trusted).
 
     ``language`` is the text's language code: French typography applies only
-    when it is French.
+    when it is French. ``media`` says where the post's file is, so that the
+    images and media beside it get their ``/media/`` addresses; without it,
+    addresses stay as written.
     """
     md = _renderer(is_french(language))
+    # The converter is this thread's own: the context is seen by this call only.
+    md.carnet_media = media  # type: ignore[attr-defined]
     try:
         return md.convert(text)
     finally:
+        md.carnet_media = None  # type: ignore[attr-defined]
         md.reset()
 
 

@@ -48,17 +48,19 @@ def to_plain(value: Post | PostError) -> Plain:
     return "error", (value.line, value.reason, args)
 
 
-def from_plain(path: str, plain: Plain, tz: tzinfo, root: Path) -> Post | PostError:
+def from_plain(
+    path: str, plain: Plain, tz: tzinfo, posts_dir: Path
+) -> Post | PostError:
     """Rebuild the post or problem of the file at ``path`` from plain data."""
     kind, data = plain
     if kind == "error":
         line, reason, args = data
-        return PostError(Path(path), line, reason, dict(args), root=root)
+        return PostError(Path(path), line, reason, dict(args), root=posts_dir.parent)
     values: dict[str, Any] = dict(zip(POST_FIELDS, data, strict=True))
     for name in _DATES:
         if values[name] is not None:
             values[name] = datetime.fromtimestamp(values[name], tz)
-    return Post(source=Path(path), **values)
+    return Post(source=Path(path), posts_dir=posts_dir, **values)
 
 
 def _timestamp(moment: datetime | None) -> float | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.content.frontmatter import body_of
 from app.content.markdown import DEFAULT_LANGUAGE
+from app.content.pictures import MediaContext
 
 _TAGS = re.compile(r"<[^>]*>")
 # Link targets are addresses, not words a reader would search for.
@@ -54,6 +55,8 @@ class Post:
     # The file version this value was read from (the index's change check).
     mtime_ns: int = field(default=0, repr=False, compare=False)
     size: int = field(default=0, repr=False, compare=False)
+    # The posts folder: images beside the post resolve against it (/media/…).
+    posts_dir: Path | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def url(self) -> str:
@@ -84,6 +87,12 @@ class Post:
     def markdown(self) -> str:
         """Return the post's Markdown text (read from its file when not kept)."""
         return self.body if self.body is not None else body_of(self.source)
+
+    def media(self) -> MediaContext | None:
+        """Return a fresh rendering context locating the post's media, if known."""
+        if self.posts_dir is None:
+            return None
+        return MediaContext(self.source, self.posts_dir)
 
 
 def plain_text(markdown_text: str) -> str:

@@ -178,6 +178,7 @@ class _Reader:
             has_more=split_more(parts.body)[1] is not None,
             mtime_ns=mtime_ns,
             size=size,
+            posts_dir=self.posts_dir,
             **self.values,
         )
         return post, parts.body

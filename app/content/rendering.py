@@ -85,13 +85,15 @@ class Renderer:
                 if not cut:
                     return self.html(post)
             self.renders += 1
-            return render_markdown(teaser, post.lang)
+            return render_markdown(teaser, post.lang, post.media())
         self.renders += 1
         if rest is None:
-            return render_markdown(text, post.lang)
+            return render_markdown(text, post.lang, post.media())
         # One pass (footnotes and reference links span the break), with an
         # anchor where the break was: "Lire la suite" lands there.
-        return render_markdown(f"{teaser}\n\n{MORE_ANCHOR}\n\n{rest}", post.lang)
+        return render_markdown(
+            f"{teaser}\n\n{MORE_ANCHOR}\n\n{rest}", post.lang, post.media()
+        )
 
     def _keep(self, key: tuple, value: str) -> None:
         """Keep a rendering, forgetting the least recently used beyond budget."""

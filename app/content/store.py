@@ -115,9 +115,9 @@ def _dump(catalogue: Catalogue) -> dict[str, Any]:
 
 def _restore(catalogue: Catalogue, data: dict[str, Any]) -> None:
     """Fill the catalogue from plain data."""
-    tz, root = catalogue.tz, catalogue.posts_dir.parent
+    tz, posts_dir = catalogue.tz, catalogue.posts_dir
     catalogue.entries = {
-        path: ((mtime_ns, size), from_plain(path, plain, tz, root))
+        path: ((mtime_ns, size), from_plain(path, plain, tz, posts_dir))
         for path, mtime_ns, size, plain in data["entries"]
     }
     catalogue.numbers = dict(data["numbers"])

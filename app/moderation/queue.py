@@ -13,6 +13,7 @@ from markupsafe import Markup
 from app import problems
 from app.comments.models import Comment, CommentStatus
 from app.comments.sanitize import comment_html, safe_website
+from app.content.drafts import unpublished
 from app.extensions import db, post_index
 from app.moderation.actions import Action
 from app.moderation.forms import ActionForm, LogoutForm
@@ -112,4 +113,6 @@ def context(args: Mapping[str, str]) -> dict[str, Any]:
         "problems": [
             Problem(p.where, problems.reason(p)) for p in post_index().problems
         ],
+        # Drafts and scheduled posts, each a link to its preview.
+        "unpublished": unpublished(post_index()),
     }
