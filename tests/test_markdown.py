@@ -1,6 +1,7 @@
 """Markdown rendering: extensions, French typography, the jump break."""
 
 import threading
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -114,9 +115,7 @@ def test_html_is_rendered_once_and_kept():
 def test_rendered_posts_stay_within_their_memory_budget():
     renderer = Renderer(max_bytes=2000)
     posts = [make_post(f"Texte {n}. " + "mot " * 100) for n in range(10)]
-    posts = [
-        Post(**{**vars(p), "source": Path(f"{n}.md")}) for n, p in enumerate(posts)
-    ]
+    posts = [replace(p, source=Path(f"{n}.md")) for n, p in enumerate(posts)]
     for post in posts:
         renderer.html(post)
     renderer.html(posts[0])  # rendered again: it had been forgotten

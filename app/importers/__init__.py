@@ -1,10 +1,16 @@
-"""Importers: ``flask --app wsgi import-blogger <export>`` brings a Blogger blog in."""
+"""Importers: ``flask --app wsgi import-blogger <export>`` brings a Blogger blog in.
+
+The reading and converting machinery (lxml, BeautifulSoup, markdownify,
+requests) is imported when the command runs, not with the application:
+the web workers never need it, and each would carry it in memory.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import sqlalchemy as sa
@@ -14,12 +20,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.config import current_settings
-from app.importers.blogger import Entry, NotBloggerExport
-from app.importers.journal import ImportBusy
-from app.importers.report import ImportReport
-from app.importers.run import run_import
 from app.importers.signals import GUARD, Terminated
-from app.importers.writer import ImportConflict
+
+if TYPE_CHECKING:
+    from app.importers.blogger import Entry
+    from app.importers.report import ImportReport
 
 # The exit status of a process ended by SIGTERM, as shells report it.
 TERMINATED = 128 + 15
@@ -89,6 +94,11 @@ def _run(
     export: Path, posts_dir: Path, blog: str | None, download: bool
 ) -> ImportReport:
     """Run the import; turn every failure into one line and a non-zero exit."""
+    from app.importers.blogger import NotBloggerExport
+    from app.importers.journal import ImportBusy
+    from app.importers.run import run_import
+    from app.importers.writer import ImportConflict
+
     progress = _progress if sys.stdout.isatty() else _quiet
     try:
         return run_import(
