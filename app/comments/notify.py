@@ -55,7 +55,7 @@ def send(message: EmailMessage, settings: Settings) -> None:
     """Send ``message`` through the configured SMTP server."""
     mail = settings.mail
     with smtplib.SMTP(mail.smtp_host, mail.smtp_port, timeout=10) as smtp:
-        if mail.use_tls:
+        if mail.starttls:
             smtp.starttls()
         if mail.smtp_user:
             smtp.login(mail.smtp_user, mail.smtp_password)
