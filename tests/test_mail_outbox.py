@@ -317,3 +317,17 @@ def test_a_message_queued_with_a_comment_that_fails_to_store_is_not_kept(
     assert outbox_rows(app) == []
     with app.app_context():
         assert db.session.scalars(sa.select(Comment)).all() == []
+
+
+def test_the_message_follows_the_sites_language(make_app, sink):
+    handler, port = sink
+    site = {"locale": "en", "base_url": "https://carnet.example"}
+    app = mail_app(make_app, port, sections={"site": site})
+    app.test_client().post(GUITARISTE, data=comment_form())
+    send(app)
+    [message] = handler.messages
+    assert message["Subject"].startswith("[Carnet] Comment to moderate on “")
+    text, _html = text_and_html(message)
+    assert text.startswith("1 comment awaits your decision.")
+    assert "Publish: https://carnet.example/mail/moderate/" in text
+    assert "Delete: https://carnet.example/mail/moderate/" in text
