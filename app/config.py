@@ -62,6 +62,8 @@ class CommentSettings:
     max_length: int = 4096
     blocklist: tuple[str, ...] = ()
     rate_limit: str = "5/minute;30/hour"
+    # Days a commenter's IP address is kept whole; then cut to /24 or /48.
+    keep_ip_days: int = 30
 
     @property
     def moderate_older_than_days(self) -> int | None:
@@ -100,9 +102,15 @@ class MailSettings:
     smtp_port: int = 25
     smtp_user: str = ""
     smtp_password: str = ""
-    use_tls: bool = False
+    starttls: bool = False
     sender: str = "carnet@localhost"
     moderator_email: str = ""
+    # "each": one message per comment to moderate; "daily": at most one a day.
+    digest: str = "each"
+
+
+# Old names still accepted in blog.toml, and the names they stand for.
+_RENAMED = {"mail": {"use_tls": "starttls"}}
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,11 @@ class Settings:
     settings_file: Path | None = None  # the file read, if any (for `doctor`)
     # Resized copies of the posts' images (SPEC §13): rebuilt when missing.
     image_cache_dir: Path = Path("instance/images")
+
+    @property
+    def sends_mail(self) -> bool:
+        """Tell whether messages go out (else new comments are only logged)."""
+        return self.mail is not None and bool(self.mail.smtp_host)
 
 
 _SECTIONS = {
@@ -171,7 +184,12 @@ def _section(name: str, raw: Any, source: str) -> Any:
     values = {}
     for key, value in raw.items():
         where = f"{source}: [{name}] {key}"
-        if key not in {f.name for f in fields(cls)}:
+        new = _RENAMED.get(name, {}).get(key)
+        if new is not None:
+            if new in raw and raw[new] != value:
+                raise ConfigError(f"{where}: old name of {new}, which says otherwise")
+            key = new
+        elif key not in {f.name for f in fields(cls)}:
             raise ConfigError(f"{where}: unknown setting")
         values[key] = _check_value(where, value, getattr(defaults, key))
     return cls(**values)
@@ -218,6 +236,10 @@ def _validate(settings: Settings, source: str) -> None:
     mail = settings.mail
     if mail is not None and mail.smtp_host and not mail.moderator_email:
         raise ConfigError(f"{source}: [mail] moderator_email: required with smtp_host")
+    if mail is not None and mail.digest not in ("each", "daily"):
+        raise ConfigError(
+            f"{source}: [mail] digest: expected each or daily, got {mail.digest!r}"
+        )
     for key in ("pool_size", "pool_timeout"):
         if getattr(settings.database, key) < 1:
             raise ConfigError(f"{source}: [database] {key}: must be at least 1")

@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.content.index import PostIndex
     from app.content.rendering import Renderer
     from app.freshness import Freshness
+    from app.mail import models as mail_models  # noqa: F401 (Alembic)
     from app.moderation import models as moderation_models  # noqa: F401 (Alembic)
 
     extensions.db.init_app(app)
@@ -93,11 +94,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
     templating.init_app(app)
 
-    from app import blog, importers, media, moderation, ops, security
+    from app import blog, importers, mail, mail_links, media, moderation, ops, security
 
     moderation.init_app(app)
     blog.init_app(app)
     media.init_app(app)
+    mail.init_app(app)
+    mail_links.init_app(app)
     importers.init_app(app)
     ops.init_app(app)
     cli.init_app(app)
@@ -116,6 +119,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if settings.site.trusted_proxies:
         n = settings.site.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+    # Outermost: this process's mail sender starts with its first request.
+    mail.wrap_wsgi(app)
     return app
 
 

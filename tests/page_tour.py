@@ -16,12 +16,22 @@ from pictures import write_photo
 
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
+from app.mail import tokens
 from app.moderation.models import Moderator
 
 POST_URL = "/2011/10/un-guitariste-des-humains-et-le.html"
 IMAGES_URL = "/2010/07/le-tour-du-lac.html"
 DRAFT_URL = "/2012/03/brouillon-secret.html"
 MODERATOR = ("marie", "un mot de passe solide")
+# Mail set up, so that the comment form offers reply notifications. Nothing
+# is sent: no sender runs under TESTING.
+SETTINGS = {
+    "mail": {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": 9,
+        "moderator_email": "modo@example.org",
+    }
+}
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,19 @@ def write_image_post(app: Flask) -> None:
         encoding="utf-8",
     )
     app.extensions["carnet_posts"].refresh(force=True)
+
+
+def mail_stops(app: Flask) -> list[Stop]:
+    """Return the pages the messages link to, for the seeded blog."""
+    with app.test_request_context():
+        moderate = tokens.moderation_token(3, "approve")  # Lecteur 1, pending
+        key = tokens.recipient_key("lucie@example.org")
+        unsubscribe = tokens.unsubscribe_token(key)
+    return [
+        Stop("mail-moderate", f"/mail/moderate/{moderate}"),
+        Stop("mail-unsubscribe", f"/mail/unsubscribe/{unsubscribe}"),
+        Stop("mail-link-forged", "/mail/moderate/faux", status=400),
+    ]
 
 
 def seed(app: Flask) -> None:
@@ -139,7 +162,7 @@ def visit(app: Flask):
     reader = app.test_client()
     moderator = app.test_client()
     log_in(moderator)
-    for stop in TOUR:
+    for stop in (*TOUR, *mail_stops(app)):
         client = moderator if stop.moderator else reader
         yield stop, client.get(stop.path)
     invalid = Stop("post-invalid", POST_URL, status=422)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from page_tour import MODERATOR, POST_URL, TOUR, seed
+from page_tour import MODERATOR, POST_URL, SETTINGS, TOUR, mail_stops, seed
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -72,6 +72,12 @@ def barriers(page) -> list[str]:
     return found
 
 
+@pytest.fixture
+def app(make_app):
+    """Return a blog with mail set up: its form offers reply notifications."""
+    return make_app(settings=SETTINGS)
+
+
 def test_no_page_has_a_serious_accessibility_barrier(app, live_server, axe_context):
     seed(app)
     reader = axe_context.new_page()
@@ -81,7 +87,7 @@ def test_no_page_has_a_serious_accessibility_barrier(app, live_server, axe_conte
         log_in(moderator_page, live_server)
         report: list[str] = []
         unlabelled: list[str] = []
-        for stop in TOUR:
+        for stop in (*TOUR, *mail_stops(app)):
             page = moderator_page if stop.moderator else reader
             response = page.goto(live_server + stop.path)
             assert response.status == stop.status, stop.path

@@ -134,6 +134,31 @@ def test_comments_know_nothing_of_the_pages_that_show_them():
     assert wrong == set()
 
 
+def test_comments_know_nothing_of_the_mail_that_announces_them():
+    wrong = {
+        (module, target)
+        for module, targets in app_graph().items()
+        if module.startswith("app.comments")
+        for target in targets
+        if target.startswith(("app.mail", "app.mail_links"))
+    }
+    assert wrong == set()
+
+
+def test_mail_stands_on_comments_content_and_settings_only():
+    # Not on the pages: the links' pages (app.mail_links) stand on mail.
+    allowed = ("app.mail.", "app.comments", "app.content", "app.config")
+    allowed += ("app.extensions", "app.links")
+    wrong = {
+        (module, target)
+        for module, targets in app_graph().items()
+        if module == "app.mail" or module.startswith("app.mail.")
+        for target in targets
+        if target != "app.mail" and not target.startswith(allowed)
+    }
+    assert wrong == set()
+
+
 def test_content_imports_no_flask_and_no_flask_extension():
     wrong = {
         (module_name(path), name)

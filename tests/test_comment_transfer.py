@@ -90,6 +90,7 @@ def test_export_writes_every_field_of_every_comment_as_json_lines(app, tmp_path)
         "status": "approved",
         "is_author": False,
         "blogger_id": "tag:blogger.com,1999:blog-1.post-2",
+        "notify": False,
     }
     assert lines[1]["parent_id"] == 1
     assert lines[1]["created"] == "2024-03-10T07:00:00+00:00"
@@ -184,7 +185,18 @@ GOOD = {
     "status": "pending",
     "is_author": False,
     "blogger_id": None,
+    "notify": False,
 }
+
+
+def test_a_file_exported_before_reply_notifications_imports_without_them(app, tmp_path):
+    dump = tmp_path / "comments.jsonl"
+    older = {k: v for k, v in GOOD.items() if k != "notify"}
+    dump.write_text(json.dumps(older) + "\n", "utf-8")
+    result = run(app, "import-comments", str(dump))
+    assert result.exit_code == 0, result.output
+    [row] = rows_of(app)
+    assert (row["author"], row["notify"]) == ("Anne", False)
 
 
 def test_a_date_with_another_offset_is_stored_as_the_same_moment_in_utc(app, tmp_path):

@@ -62,6 +62,14 @@ def test_settings_file_sets_title_and_posts_per_page(tmp_path, posts_dir):
         ("[site]\ntitle = 3\n", "[site] title: expected a string"),
         ("[site]\ntrusted_proxies = true\n", "[site] trusted_proxies: expected a"),
         ("[mail]\nuse_tls = 'oui'\n", "[mail] use_tls: expected true or false"),
+        ("[mail]\nstarttls = 1\n", "[mail] starttls: expected true or false"),
+        (
+            "[mail]\nstarttls = true\nuse_tls = false\n",
+            "[mail] use_tls: old name of starttls, which says otherwise",
+        ),
+        ("[mail]\ndigest = 'weekly'\n", "[mail] digest: expected each or daily"),
+        ("[comments]\nkeep_ip_days = -1\n", "[comments] keep_ip_days: expected a"),
+        ("[comments]\nkeep_ip_days = '30'\n", "[comments] keep_ip_days: expected a"),
         ("[comments]\nblocklist = [1, 2]\n", "[comments] blocklist: expected a list"),
         ("[site]\n__class__ = 'x'\n", "[site] __class__: unknown setting"),
         ("[database]\npool_size = 'cinq'\n", "[database] pool_size"),
@@ -77,6 +85,13 @@ def test_bad_setting_stops_start_up_naming_it(tmp_path, posts_dir, toml, named):
     message = str(caught.value)
     assert named in message
     assert "\n" not in message
+
+
+def test_use_tls_is_still_understood_as_starttls(tmp_path, posts_dir):
+    toml = "[mail]\nuse_tls = true\nstarttls = true\n"
+    settings = _app(tmp_path, posts_dir, toml).config["CARNET"]
+    assert settings.mail.starttls is True
+    assert settings.comments.keep_ip_days == 30 and settings.mail.digest == "each"
 
 
 def test_bad_environment_variable_is_named(tmp_path, posts_dir):

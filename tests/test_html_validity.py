@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from page_tour import seed, visit
+from page_tour import SETTINGS, seed, visit
 
 VNU_JAR = (
     Path(__file__).resolve().parent.parent / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -66,7 +66,8 @@ def check(files: list[Path]) -> list[str]:
     return lines
 
 
-def test_every_page_type_is_valid_html(app, tmp_path):
+def test_every_page_type_is_valid_html(make_app, tmp_path):
+    app = make_app(settings=SETTINGS)
     seed(app)
     folder = tmp_path / "pages"
     folder.mkdir()
@@ -81,6 +82,8 @@ def test_every_page_type_is_valid_html(app, tmp_path):
     assert "Lecteur 1" in (folder / "moderation.html").read_text()
     post = (folder / "post.html").read_text()
     assert "Lucie" in post and "Merci Lucie" in post and 'name="body"' in post
+    assert 'name="notify"' in post
+    assert "Lecteur 1" in (folder / "mail-moderate.html").read_text()
     assert "field-errors" in (folder / "post-invalid.html").read_text()
     assert 'name="parent_id" value="1"' in (folder / "post-reply.html").read_text()
     images = (folder / "post-images.html").read_text()

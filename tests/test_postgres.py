@@ -17,7 +17,11 @@ from pg import fresh_schema, schema_url
 from test_comment_cli import *  # noqa: F403
 from test_comment_feeds import *  # noqa: F403
 from test_comments import *  # noqa: F403
+from test_mail_links import *  # noqa: F403
+from test_mail_outbox import *  # noqa: F403
 from test_moderation import *  # noqa: F403
+from test_privacy import *  # noqa: F403
+from test_reply_notifications import *  # noqa: F403
 
 pytestmark = pytest.mark.postgres
 

@@ -14,7 +14,15 @@ from types import MappingProxyType
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from wtforms import EmailField, Field, Form, HiddenField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    Form,
+    HiddenField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.comments.section import FormState
@@ -22,7 +30,7 @@ from app.comments.service import Draft
 from app.config import current_settings
 
 #: The fields a reader fills in, as the form shows them again.
-SHOWN_FIELDS = ("author", "email", "website", "body", "parent_id")
+SHOWN_FIELDS = ("author", "email", "website", "body", "parent_id", "notify")
 
 # Only web addresses a browser would open as a page; never javascript: or data:.
 _WEB_URL = re.compile(
@@ -118,6 +126,8 @@ class CommentForm(Form):
         ],
     )
     parent_id = HiddenField(filters=[_parent])
+    # Reply notifications (SPEC §12); without an e-mail address it is ignored.
+    notify = BooleanField()
     # Humans never see this field (hidden by CSS); form-filling bots do.
     homepage = StringField()
 
@@ -138,7 +148,10 @@ def state_of(form: CommentForm, /, **more_errors: str) -> FormState:
     values = {}
     for name in SHOWN_FIELDS:
         data = form[name].data
-        values[name] = "" if data is None else str(data)
+        if isinstance(data, bool):
+            values[name] = "on" if data else ""  # a ticked box, or not
+        else:
+            values[name] = "" if data is None else str(data)
     errors = {
         name: tuple(str(e) for e in form[name].errors)
         for name in SHOWN_FIELDS
@@ -163,4 +176,5 @@ def draft_of(
         ip=ip,
         user_agent=user_agent,
         as_moderator=as_moderator,
+        notify=bool(form.notify.data),
     )

@@ -63,6 +63,8 @@ class Comment(db.Model):
         index=True,
     )
     is_author: Mapped[bool] = mapped_column(default=False)
+    # The commenter asked to be told by e-mail of replies (never without email).
+    notify: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     blogger_id: Mapped[str | None] = mapped_column(sa.String(200))
 
     @property

@@ -1,17 +1,23 @@
-"""Tell the moderator about a new pending comment: by email, or in the log."""
+"""Announce what happens to comments, inside the transaction that makes it happen.
+
+The comments package stores; something above it (the mail outbox, app.mail)
+tells people. So that comments never import mail, the app factory registers
+an :class:`Announcer` here, and the service and the moderation actions call
+:func:`comment_waiting` and :func:`comments_published` before they commit:
+whatever the announcer writes (an outbox row) is committed, or rolled back,
+with the comment itself. Without an announcer, or when it sends no mail, a
+waiting comment is announced in the log.
+"""
 
 from __future__ import annotations
 
 import logging
-import smtplib
-from email.message import EmailMessage
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
 
-from flask import url_for
-from flask_babel import gettext as _
+from flask import Flask, current_app, url_for
 
 from app.comments.models import Comment
-from app.config import Settings, current_settings
 from app.links import absolute
 
 if TYPE_CHECKING:
@@ -19,65 +25,51 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("carnet.comments")
 
+_KEY = "carnet_announcer"
+
+
+class Announcer(Protocol):
+    """Whoever tells people about comments (app.mail's outbox)."""
+
+    def waiting(self, comment: Comment, post: Post) -> bool:
+        """Queue word of a comment awaiting moderation; False if nothing queued."""
+
+    def published(self, ids: list[int]) -> None:
+        """Queue word of comments readers can now see (replies reach their thread)."""
+
+
+def register(app: Flask, announcer: Announcer) -> None:
+    """Make ``announcer`` the one that ``app``'s comments are announced through."""
+    app.extensions[_KEY] = announcer
+
+
+def _announcer() -> Announcer | None:
+    """Return the running app's announcer, if one was registered."""
+    return current_app.extensions.get(_KEY)
+
 
 def queue_url() -> str:
     """Return the absolute URL of the moderation queue."""
     return absolute(url_for("moderation.queue"))
 
 
-def build_message(comment: Comment, post: Post, settings: Settings) -> EmailMessage:
-    """Compose the notification email for one pending comment."""
-    mail = settings.mail
-    message = EmailMessage()
-    message["Subject"] = _(
-        "[%(site)s] Nouveau commentaire à valider sur « %(title)s »",
-        site=settings.site.title,
-        title=post.title,
-    )
-    message["From"] = mail.sender
-    message["To"] = mail.moderator_email
-    message.set_content(
-        _(
-            "%(author)s a écrit un commentaire sur « %(title)s » (%(post_url)s) :\n\n"
-            "%(body)s\n\n"
-            "Pour le publier ou le refuser : %(queue)s\n",
-            author=comment.author,
-            title=post.title,
-            post_url=absolute(post.url),
-            body=comment.body,
-            queue=queue_url(),
-        )
-    )
-    return message
-
-
-def send(message: EmailMessage, settings: Settings) -> None:
-    """Send ``message`` through the configured SMTP server."""
-    mail = settings.mail
-    with smtplib.SMTP(mail.smtp_host, mail.smtp_port, timeout=10) as smtp:
-        if mail.use_tls:
-            smtp.starttls()
-        if mail.smtp_user:
-            smtp.login(mail.smtp_user, mail.smtp_password)
-        smtp.send_message(message)
-
-
-def pending_comment(comment: Comment, post: Post) -> None:
-    """Notify the moderator of ``comment``; never let a mail failure lose it."""
-    settings = current_settings()
-    if settings.mail is None or not settings.mail.smtp_host:
-        log.info(
-            "comment %s by %s awaits moderation on %s: %s",
-            comment.id,
-            comment.author,
-            post.url,
-            queue_url(),
-        )
+def comment_waiting(comment: Comment, post: Post) -> None:
+    """Announce a comment that waits for a moderator (it has its id already)."""
+    announcer = _announcer()
+    if announcer is not None and announcer.waiting(comment, post):
         return
-    try:
-        send(build_message(comment, post, settings), settings)
-    except (OSError, smtplib.SMTPException) as err:
-        # The comment is already stored; the queue still shows it.
-        log.warning(
-            "could not email the moderator about comment %s: %s", comment.id, err
-        )
+    log.info(
+        "comment %s by %s awaits moderation on %s: %s",
+        comment.id,
+        comment.author,
+        post.url,
+        queue_url(),
+    )
+
+
+def comments_published(ids: Iterable[int]) -> None:
+    """Announce comments that have just become visible to readers."""
+    announcer = _announcer()
+    ids = sorted(set(ids))
+    if announcer is not None and ids:
+        announcer.published(ids)

@@ -60,6 +60,8 @@ class CommentSection:
     parent_id: int | None  # the approved comment the form answers, if any
     replying_to: str | None  # that comment's author
     as_moderator: bool
+    # The form offers reply notifications (only when mail can be sent).
+    offers_notify: bool = False
     # False when the database did not answer: the page says so instead.
     available: bool = True
     # Dates of the comments shown, for the page's Last-Modified.
@@ -75,6 +77,7 @@ def unavailable_section(form_state: FormState | None) -> CommentSection:
         parent_id=None,
         replying_to=None,
         as_moderator=False,
+        offers_notify=current_settings().sends_mail,
         available=False,
     )
 
@@ -160,5 +163,6 @@ def comment_section(
         parent_id=parent.id if parent else None,
         replying_to=parent.author if parent else None,
         as_moderator=as_moderator,
+        offers_notify=current_settings().sends_mail,
         newest=max((row.created_utc for row in rows), default=None),
     )

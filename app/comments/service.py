@@ -36,6 +36,7 @@ class Draft:
     ip: str | None = None
     user_agent: str | None = None
     as_moderator: bool = False
+    notify: bool = False  # e-mail me the replies (ignored without an address)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,11 @@ def _parent_id(post: Post, value: int | None) -> int | None:
 
 
 def submit(post: Post, draft: Draft) -> Outcome:
-    """Judge a draft, store the comment the guard lets through, tell the moderator."""
+    """Judge a draft, store the comment the guard lets through, announce it.
+
+    The announcements (app.comments.notify) are written in the comment's own
+    transaction: a message is queued if and only if the comment is stored.
+    """
     body = draft.body.replace("\r\n", "\n")
     candidate = guard.Candidate(
         author=draft.author,
@@ -131,10 +136,14 @@ def submit(post: Post, draft: Draft) -> Outcome:
         created=now,
         status=verdict.status,
         is_author=draft.as_moderator,
+        notify=bool(draft.notify and draft.email),
     )
     db.session.add(comment)
+    db.session.flush()  # the announcements name the comment by its id
+    if verdict is Verdict.HOLD:
+        notify.comment_waiting(comment, post)
+    elif verdict is Verdict.PUBLISH:
+        notify.comments_published([comment.id])
     db.session.commit()
     log.info("comment %s on %s: %s (%s)", comment.id, post.url, verdict, reason)
-    if verdict is Verdict.HOLD:
-        notify.pending_comment(comment, post)
     return Outcome(verdict, reason, comment.id)

@@ -15,7 +15,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from app import changes
+from app.comments import notify
 from app.comments.models import Comment, CommentStatus
+from app.comments.privacy import forget_addresses
 from app.extensions import db
 from app.params import MAX_ID
 
@@ -113,6 +115,12 @@ def apply(
     # Pending to spam (or back) changes nothing a reader sees.
     if expected is None or {expected, action.target} & changes.SEEN:
         changes.record(db.session, (url for _, url in rows))
+    # In the same transaction: a published reply reaches its thread's readers;
+    # a deleted comment takes its e-mail address with it.
+    if action is Action.APPROVE:
+        notify.comments_published(changed)
+    elif action is Action.DELETE:
+        forget_addresses(db.session, changed)
     db.session.commit()
     return Applied(
         changed=tuple(changed),

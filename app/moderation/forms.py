@@ -51,3 +51,9 @@ class ActionForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """An empty form: only its CSRF token matters."""
+
+
+class RetryMailForm(FlaskForm):
+    """Messages that failed, to send again (after fixing [mail], say)."""
+
+    ids = SelectMultipleField(coerce=_comment_id, validate_choice=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,8 +16,11 @@ from app.comments.models import Comment, CommentStatus
 from app.comments.sanitize import comment_html, safe_website
 from app.content.drafts import unpublished
 from app.extensions import db, post_index
+from app.mail.models import MailKind
+from app.mail.outbox import failed_messages
+from app.mail.tokens import aware
 from app.moderation.actions import Action
-from app.moderation.forms import ActionForm, LogoutForm
+from app.moderation.forms import ActionForm, LogoutForm, RetryMailForm
 from app.params import whole_number
 
 PER_PAGE = 50
@@ -38,6 +42,24 @@ class Row:
     post_url: str
     website: str | None
     body_html: Markup
+
+
+MAIL_KINDS = {
+    MailKind.MODERATION: _l("avis au modérateur"),
+    MailKind.REPLY: _l("avis de réponse"),
+}
+
+
+@dataclass(frozen=True)
+class Unsent:
+    """A message the sender gave up on, as the queue lists it."""
+
+    id: int
+    kind: str
+    comment_id: int
+    attempts: int
+    when: datetime
+    error: str
 
 
 @dataclass(frozen=True)
@@ -115,4 +137,21 @@ def context(args: Mapping[str, str]) -> dict[str, Any]:
         ],
         # Drafts and scheduled posts, each a link to its preview.
         "unpublished": unpublished(post_index()),
+        "unsent": unsent(),
+        "retry_form": RetryMailForm(),
     }
+
+
+def unsent() -> list[Unsent]:
+    """Return the messages that failed for good, newest first."""
+    return [
+        Unsent(
+            id=row.id,
+            kind=str(MAIL_KINDS[row.kind]),
+            comment_id=row.comment_id,
+            attempts=row.attempts,
+            when=aware(row.due),
+            error=row.error or "",
+        )
+        for row in failed_messages()
+    ]

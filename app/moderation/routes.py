@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.extensions import limiter
+from app.mail.outbox import retry_failed
 from app.moderation import accounts, actions, queue
-from app.moderation.forms import ActionForm, LoginForm, LogoutForm
+from app.moderation.forms import ActionForm, LoginForm, LogoutForm, RetryMailForm
 from app.moderation.safety import safe_next
 
 bp = Blueprint("moderation", __name__)
@@ -70,3 +72,21 @@ def act():
     done = actions.apply(action, form.ids.data, expected=tab)
     flash(action.done_message(len(done.changed)), "info")
     return back
+
+
+@bp.post("/moderation/mail")
+@login_required
+def retry_mail():
+    """Queue failed messages again, due now."""
+    form = RetryMailForm()
+    if form.validate_on_submit() and form.ids.data:
+        count = retry_failed(form.ids.data)
+        flash(
+            ngettext(
+                "%(num)d message remis dans la file d'envoi.",
+                "%(num)d messages remis dans la file d'envoi.",
+                count,
+            ),
+            "info",
+        )
+    return redirect(url_for("moderation.queue"), code=303)

@@ -19,6 +19,9 @@ from app.comments.models import Comment
 
 TABLE: sa.Table = Comment.__table__  # type: ignore[assignment]
 COLUMNS = tuple(column.name for column in TABLE.columns)
+# Columns added after export-comments existed, with the value an older file
+# stands for (0004_outbox: nobody had asked for reply notifications).
+LATER_COLUMNS = {"notify": False}
 # Comment ids are INTEGER columns: PostgreSQL's int4 is the narrower bound.
 MAX_ID = 2**31 - 1
 
@@ -52,6 +55,8 @@ def from_json(data: Any, line: int) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadRow(_("ligne %(line)d : un objet JSON est attendu", line=line))
     unknown = sorted(set(data) - set(COLUMNS))
+    # A file exported before a column was added lacks it: its default stands.
+    data = {**LATER_COLUMNS, **data}
     missing = [name for name in COLUMNS if name not in data]
     if unknown or missing:
         raise BadRow(
