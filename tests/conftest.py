@@ -1,9 +1,14 @@
-"""Shared fixtures: an app on a copy of tests/posts/, a live server, Chromium."""
+"""Shared fixtures: apps on a copy of tests/posts/, a moderator, Chromium.
+
+- ``make_app(**test_config)`` builds migrated apps; ``app``, ``client`` and
+  ``runner`` are the default one's.
+- ``moderator`` and ``auth`` log a moderator in and out, as flaskr's tests do.
+- ``live_server``, ``browser`` and ``page`` are for the tests in Chromium.
+"""
 
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,9 +16,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
+from helpers import MODERATOR, Credentials, free_port
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.moderation import accounts
 
 FIXTURE_POSTS = Path(__file__).parent / "posts"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,6 +39,7 @@ def make_app(tmp_path: Path, posts_dir: Path) -> Callable[..., Flask]:
     """Return a factory of migrated apps; keyword arguments go to test_config."""
 
     def factory(**test_config) -> Flask:
+        """Create an app with the test settings, then run the migrations."""
         config = {
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
@@ -69,11 +77,47 @@ def runner(app: Flask):
     return app.test_cli_runner()
 
 
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@pytest.fixture
+def moderator(app: Flask) -> Credentials:
+    """Create the moderator account ``marie`` in the database; return its login."""
+    with app.app_context():
+        accounts.create(MODERATOR.username, MODERATOR.password)
+    return MODERATOR
+
+
+class AuthActions:
+    """Log in and out through /login and /logout, as a moderator's browser does."""
+
+    def __init__(self, client, credentials: Credentials) -> None:
+        """Act with ``client`` unless told otherwise, as ``credentials``."""
+        self._client = client
+        self._credentials = credentials
+
+    def login(self, client=None, username=None, password=None, next=None):
+        """Send the login form (the moderator's unless told); return the response.
+
+        ``next`` goes both in the address and in the form, as the login page
+        carries it over; nothing is asserted here.
+        """
+        data = {
+            "username": self._credentials.username if username is None else username,
+            "password": self._credentials.password if password is None else password,
+        }
+        url = "/login"
+        if next:
+            url += f"?next={next}"
+            data["next"] = next
+        return (client or self._client).post(url, data=data)
+
+    def logout(self, client=None):
+        """Log out (a POST); return the response."""
+        return (client or self._client).post("/logout")
+
+
+@pytest.fixture
+def auth(client, moderator: Credentials) -> AuthActions:
+    """Return login and logout actions for the ``moderator`` account."""
+    return AuthActions(client, moderator)
 
 
 @pytest.fixture

@@ -7,13 +7,12 @@ import sqlite3
 import time
 
 import pytest
-import sqlalchemy as sa
+from helpers import GUITARISTE, send, store_comment, stored
 from sqlalchemy import event
 
-from app.comments.models import Comment, CommentStatus
+from app.comments.models import CommentStatus
 from app.extensions import db
 
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
 NOTICE = "Les commentaires sont momentanément indisponibles."
 READER_PAGES = (
     "/",
@@ -63,22 +62,7 @@ def app(make_app):
 
 def approve_one(app, body="Déjà là") -> None:
     """Store a published comment on the guitarist post."""
-    with app.app_context():
-        db.session.add(
-            Comment(
-                post_url=GUITARISTE,
-                author="Anne",
-                body=body,
-                status=CommentStatus.APPROVED,
-            )
-        )
-        db.session.commit()
-
-
-def bodies(app) -> list[str]:
-    """Return every stored comment's body."""
-    with app.app_context():
-        return list(db.session.scalars(sa.select(Comment.body).order_by(Comment.id)))
+    store_comment(app, body=body, status=CommentStatus.APPROVED)
 
 
 @pytest.mark.parametrize("path", READER_PAGES)
@@ -106,9 +90,7 @@ def test_a_comment_sent_meanwhile_gets_503_with_its_text_then_goes_through(app):
     outage = Outage(app)
     client = app.test_client()
     outage.start()
-    response = client.post(
-        GUITARISTE, data={"author": "Zoé", "body": "Un texte que je ne veux pas perdre"}
-    )
+    response = send(client, body="Un texte que je ne veux pas perdre")
     page = response.get_data(as_text=True)
     assert response.status_code == 503
     assert response.headers["Retry-After"]
@@ -117,11 +99,9 @@ def test_a_comment_sent_meanwhile_gets_503_with_its_text_then_goes_through(app):
     assert response.headers["Cache-Control"] == "private, no-store"
     outage.end()
     time.sleep(0.1)  # past the retry delay
-    sent = client.post(
-        GUITARISTE, data={"author": "Zoé", "body": "Un texte que je ne veux pas perdre"}
-    )
+    sent = send(client, body="Un texte que je ne veux pas perdre")
     assert sent.status_code == 303
-    assert bodies(app) == ["Un texte que je ne veux pas perdre"]
+    assert [c.body for c in stored(app)] == ["Un texte que je ne veux pas perdre"]
 
 
 def test_pages_get_their_comments_back_when_the_database_returns(app):
@@ -169,11 +149,6 @@ def test_rate_limits_fall_back_to_memory_when_redis_is_away(make_app, caplog):
     )
     client = app.test_client()
     with caplog.at_level(logging.WARNING):
-        codes = [
-            client.post(
-                GUITARISTE, data={"author": "Zoé", "body": f"Commentaire {n}"}
-            ).status_code
-            for n in range(3)
-        ]
+        codes = [send(client, body=f"Commentaire {n}").status_code for n in range(3)]
     assert codes == [303, 303, 429]
     assert any("in-memory" in r.getMessage() for r in caplog.records)

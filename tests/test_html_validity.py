@@ -66,12 +66,12 @@ def check(files: list[Path]) -> list[str]:
     return lines
 
 
-def test_every_page_type_is_valid_html(app, tmp_path):
+def test_every_page_type_is_valid_html(app, auth, tmp_path):
     seed(app)
     folder = tmp_path / "pages"
     folder.mkdir()
     files = []
-    for stop, response in visit(app):
+    for stop, response in visit(app, auth):
         assert response.status_code == stop.status, stop.name
         assert response.mimetype == "text/html", stop.name
         path = folder / f"{stop.name}.html"

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import logging
 import shutil
-import socket
 import ssl
 import subprocess
 from email import message_from_bytes
 from email.policy import default
 
 import pytest
-import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from helpers import GUITARISTE, free_port, send, stored
 
-from app.comments.models import Comment, CommentStatus
-from app.extensions import db
-
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
+from app.comments.models import CommentStatus
 
 
 class Sink:
@@ -32,13 +28,6 @@ class Sink:
         """Keep the message and accept it."""
         self.messages.append(envelope)
         return "250 Message accepted"
-
-
-def free_port() -> int:
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -83,9 +72,7 @@ def test_pending_comment_emails_the_moderator_with_a_queue_link(make_app, smtp_s
             },
         }
     )
-    response = app.test_client().post(
-        GUITARISTE, data={"author": "Zoé", "body": "Un avis à valider"}
-    )
+    response = send(app.test_client(), body="Un avis à valider")
     assert response.status_code == 303
     [envelope] = sink.messages
     assert envelope.rcpt_tos == ["modo@carnet.example"]
@@ -109,11 +96,10 @@ def test_approved_comment_sends_no_email(make_app, smtp_sink):
         }
     )
     client = app.test_client()
-    response = client.post(GUITARISTE, data={"author": "Zoé", "body": "Direct"})
+    response = send(client, body="Direct")
     assert response.status_code == 303
-    with app.app_context():
-        [comment] = db.session.scalars(sa.select(Comment)).all()
-        assert (comment.author, comment.status) == ("Zoé", CommentStatus.APPROVED)
+    [comment] = stored(app)
+    assert (comment.author, comment.status) == ("Zoé", CommentStatus.APPROVED)
     assert response.headers["Location"] == f"{GUITARISTE}#c{comment.id}"
     assert "Direct" in client.get(GUITARISTE).text
     assert sink.messages == []
@@ -122,7 +108,7 @@ def test_approved_comment_sends_no_email(make_app, smtp_sink):
 def test_without_mail_a_log_line_names_the_queue(app, caplog, comments_log):
     comments_log()
     with caplog.at_level(logging.INFO, logger="carnet.comments"):
-        app.test_client().post(GUITARISTE, data={"author": "Zoé", "body": "Log"})
+        send(app.test_client(), body="Log")
     assert any(
         "awaits moderation" in r.getMessage() and "/moderation/" in r.getMessage()
         for r in caplog.records
@@ -141,9 +127,7 @@ def test_unreachable_mail_server_keeps_the_comment(make_app, caplog, comments_lo
     )
     comments_log()
     with caplog.at_level(logging.WARNING, logger="carnet.comments"):
-        response = app.test_client().post(
-            GUITARISTE, data={"author": "Zoé", "body": "Malgré tout"}
-        )
+        response = send(app.test_client(), body="Malgré tout")
     assert response.status_code == 303
     assert any("could not email" in r.getMessage() for r in caplog.records)
     assert "1\t" in app.test_cli_runner().invoke(args=["comments", "list"]).output
@@ -217,9 +201,7 @@ def mail_settings(port: int, password: str) -> dict:
 def test_mail_goes_through_starttls_and_login_when_configured(make_app, starttls_sink):
     sink, port = starttls_sink
     app = make_app(settings=mail_settings(port, "s3cret"))
-    response = app.test_client().post(
-        GUITARISTE, data={"author": "Zoé", "body": "Par un canal chiffré"}
-    )
+    response = send(app.test_client(), body="Par un canal chiffré")
     assert response.status_code == 303
     [envelope] = sink.messages
     assert envelope.came_over_tls
@@ -236,15 +218,12 @@ def test_refused_smtp_login_keeps_the_comment_and_logs_why(
     app = make_app(settings=mail_settings(port, "mauvais"))
     comments_log()
     with caplog.at_level(logging.WARNING, logger="carnet.comments"):
-        response = app.test_client().post(
-            GUITARISTE, data={"author": "Zoé", "body": "Mot de passe faux"}
-        )
+        response = send(app.test_client(), body="Mot de passe faux")
     assert response.status_code == 303
     assert sink.messages == []
     assert any("could not email" in r.getMessage() for r in caplog.records)
-    with app.app_context():
-        [comment] = db.session.scalars(sa.select(Comment)).all()
-        assert (comment.body, comment.status) == (
-            "Mot de passe faux",
-            CommentStatus.PENDING,
-        )
+    [comment] = stored(app)
+    assert (comment.body, comment.status) == (
+        "Mot de passe faux",
+        CommentStatus.PENDING,
+    )
