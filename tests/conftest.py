@@ -1,29 +1,112 @@
-"""Shared fixtures: apps on a copy of tests/posts/, a moderator, Chromium.
+"""Shared fixtures: apps on a copy of tests/posts/, SQLite or PostgreSQL, a moderator.
 
 - ``make_app(**test_config)`` builds migrated apps; ``app``, ``client`` and
   ``runner`` are the default one's.
+- ``database`` is the SQLAlchemy URL those apps use: a SQLite file in tmp_path,
+  unless the test is marked ``@pytest.mark.databases("sqlite", "postgresql")``,
+  which runs it once on each (the PostgreSQL run also carries ``postgres``).
 - ``moderator`` and ``auth`` log a moderator in and out, as flaskr's tests do.
 - ``live_server``, ``browser`` and ``page`` are for the tests in Chromium.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import shutil
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 from helpers import MODERATOR, Credentials, free_port
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.extensions import db
 from app.moderation import accounts
 
 FIXTURE_POSTS = Path(__file__).parent / "posts"
 CHROMIUM = Path("/usr/bin/chromium")
+DATABASES = ("sqlite", "postgresql")
+POSTGRES_URL = os.environ.get(
+    "CARNET_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run a test marked ``databases(...)`` once on each database it names."""
+    marker = metafunc.definition.get_closest_marker("databases")
+    # A module-wide mark also reaches tests that need no database: once is enough.
+    if marker is None or "database" not in metafunc.fixturenames:
+        return
+    unknown = [name for name in marker.args if name not in DATABASES]
+    if not marker.args or unknown:
+        raise pytest.UsageError(
+            f"{metafunc.definition.nodeid}: databases() takes some of {DATABASES}, "
+            f"not {marker.args}"
+        )
+    metafunc.parametrize(
+        "database",
+        [
+            pytest.param(
+                name,
+                id=name,
+                marks=[pytest.mark.postgres] if name == "postgresql" else [],
+            )
+            for name in marker.args
+        ],
+        indirect=True,
+    )
+
+
+@functools.cache
+def postgres_unreachable() -> str | None:
+    """Return why the test PostgreSQL server cannot be used, or None if it can."""
+    try:
+        with psycopg.connect(_libpq(POSTGRES_URL), connect_timeout=3):
+            return None
+    except psycopg.Error as err:
+        return f"PostgreSQL unreachable at {POSTGRES_URL}: {str(err).strip()}"
+
+
+def _libpq(url: str | sa.URL) -> str:
+    """Return a SQLAlchemy URL as psycopg takes it (no driver name)."""
+    url = sa.make_url(url).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the database URL of this test's apps: SQLite unless parametrized.
+
+    PostgreSQL gets a schema of its own, created now and dropped afterwards.
+    """
+    kind = getattr(request, "param", "sqlite")
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blog.db'}"
+        return
+    why_not = postgres_unreachable()
+    if why_not:
+        pytest.skip(why_not)
+    schema = f"carnet_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_libpq(POSTGRES_URL), autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    url = sa.make_url(POSTGRES_URL).update_query_dict(
+        {"options": f"-csearch_path={schema}"}
+    )
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(_libpq(POSTGRES_URL), autocommit=True) as conn:
+            # A connection left open would make DROP wait forever: fail instead.
+            conn.execute("SET lock_timeout = '30s'")
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture
@@ -35,8 +118,14 @@ def posts_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, posts_dir: Path) -> Callable[..., Flask]:
-    """Return a factory of migrated apps; keyword arguments go to test_config."""
+def make_app(
+    tmp_path: Path, posts_dir: Path, database: str
+) -> Iterator[Callable[..., Flask]]:
+    """Yield a factory of migrated apps; keyword arguments go to test_config.
+
+    Every app of a test shares the posts folder and the database.
+    """
+    apps: list[Flask] = []
 
     def factory(**test_config) -> Flask:
         """Create an app with the test settings, then run the migrations."""
@@ -45,18 +134,23 @@ def make_app(tmp_path: Path, posts_dir: Path) -> Callable[..., Flask]:
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "BLOG_POSTS_DIR": str(posts_dir),
-            "BLOG_DATABASE_URL": f"sqlite:///{tmp_path / 'blog.db'}",
+            "BLOG_DATABASE_URL": database,
             "BLOG_SECRET_KEY": "test-secret",
             "BLOG_SETTINGS": str(tmp_path / "absent.toml"),
             "settings": {},
         }
         config.update(test_config)
         app = create_app(config)
+        apps.append(app)
         with app.app_context():
             upgrade()
         return app
 
-    return factory
+    yield factory
+    # Close pooled connections, so that a PostgreSQL schema can be dropped.
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from helpers import GUITARISTE, status_of, store_comment
 
 from app.comments.models import CommentStatus
 from app.moderation import accounts
+
+# Every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
 add = store_comment
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import feedparser
+import pytest
 from helpers import BASE_URL, GUITARISTE, VOEUX, store_comment
 
 from app.comments.models import CommentStatus
 from app.extensions import post_index
+
+# Every test here that uses the database runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
 
 def add_many(

@@ -10,6 +10,9 @@ from helpers import GUITARISTE, VOEUX, send, stored
 
 from app.comments import token
 
+# Every test here that uses the database runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 SECRET = "test-secret"  # the BLOG_SECRET_KEY of the test apps
 
 

@@ -19,6 +19,9 @@ from helpers import (
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
 
+# Every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 
 def add(app, **fields) -> int:
     """Store a published comment directly and return its id."""
@@ -329,3 +332,12 @@ def test_moderator_comment_is_published_as_the_author(app, client, auth):
     send(client, author="Jean Testeur", body="Merci à tous")
     [comment] = stored(app)
     assert comment.status == CommentStatus.APPROVED and comment.is_author
+
+
+@pytest.mark.databases("postgresql")
+def test_postgres_stores_times_aware_in_utc(app, client):
+    send(client, body="Sur PostgreSQL")
+    with app.app_context():
+        comment = db.session.scalars(db.select(Comment)).one()
+        assert comment.created.utcoffset() is not None
+        assert db.engine.dialect.name == "postgresql"

@@ -11,6 +11,9 @@ from helpers import CODE, GUITARISTE, NULLE_PART, VOEUX, send, store_comment
 
 from app.comments.models import CommentStatus
 
+# Every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 READER_PAGES = (
     "/",
     GUITARISTE,

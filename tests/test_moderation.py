@@ -11,6 +11,9 @@ from helpers import GUITARISTE, status_of, store_comment, text
 from app.comments.models import CommentStatus
 from app.moderation.safety import safe_next
 
+# Every test here that uses the database runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 add = store_comment
 
 
