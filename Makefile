@@ -1,4 +1,5 @@
-# Carnet: `make run` serves the blog, `make test` runs the whole suite.
+# Carnet: `make run` serves the blog, `make test` runs the whole suite
+# (`make test-fast` the quick part of it).
 # Both create the virtual environment and install everything on first use.
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: install run test lint format translations messages db bench clean web-checks
+.PHONY: install run test test-fast lint format translations messages db bench clean web-checks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,10 +53,17 @@ run: db
 	CARNET_BIND=$(HOST):$(PORT) CARNET_WORKERS=$(WORKERS) \
 		$(BIN)/gunicorn --config gunicorn.conf.py
 
+# The whole suite, after ruff: branch coverage of app/ and tests/ (see
+# [tool.coverage.run]) and the reason of every skipped test are printed.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -rs --cov --cov-report=term-missing:skip-covered
+
+# Everything but the tests in Chromium and those that start servers, spread
+# over the machine's cores (pytest-xdist): for the edit-and-check loop.
+test-fast: install
+	$(BIN)/pytest -m "not browser and not slow" -n auto
 
 # The web's own checkers alone: Nu Html Checker, axe-core, feeds, headers, phones.
 web-checks: install

@@ -1,9 +1,10 @@
 """The tour of page types that the validity, accessibility and screenshot tests take.
 
 A blog seeded with what a reader and a moderator see on a lived-in site: an
-approved comment with a reply on a post, comments waiting in the queue, a
-moderator account, and a post with photos beside it (a phone's JPEG, turned
-by its EXIF orientation and carrying GPS, and a PNG).
+approved comment with a reply on a post, comments waiting in the queue, and
+a post with photos beside it (a phone's JPEG, turned by its EXIF orientation
+and carrying GPS, and a PNG). The moderator account comes from the
+``moderator`` fixture.
 """
 
 from __future__ import annotations
@@ -12,17 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import Flask
+from helpers import GUITARISTE, NULLE_PART, store_comment
 from pictures import write_photo
 
-from app.comments.models import Comment, CommentStatus
-from app.extensions import db
+from app.comments.models import CommentStatus
 from app.mail import tokens
-from app.moderation.models import Moderator
 
-POST_URL = "/2011/10/un-guitariste-des-humains-et-le.html"
 IMAGES_URL = "/2010/07/le-tour-du-lac.html"
 DRAFT_URL = "/2012/03/brouillon-secret.html"
-MODERATOR = ("marie", "un mot de passe solide")
 # Mail set up, so that the comment form offers reply notifications. Nothing
 # is sent: no sender runs under TESTING.
 SETTINGS = {
@@ -47,9 +45,9 @@ class Stop:
 # Every page type a reader or a moderator can reach, each once.
 TOUR = (
     Stop("home", "/"),
-    Stop("post", POST_URL),
+    Stop("post", GUITARISTE),
     # Replying to the first comment (id 1): the form says to whom.
-    Stop("post-reply", POST_URL + "?reply=1"),
+    Stop("post-reply", GUITARISTE + "?reply=1"),
     Stop("post-images", IMAGES_URL),
     Stop("year", "/2011/"),
     Stop("month", "/2011/10/"),
@@ -57,7 +55,7 @@ TOUR = (
     Stop("search", "/search?q=guitariste"),
     Stop("search-none", "/search?q=introuvablexyz"),
     Stop("page", "/p/a-propos.html"),
-    Stop("not-found", "/2011/10/nulle-part.html", status=404),
+    Stop("not-found", NULLE_PART, status=404),
     Stop("login", "/login"),
     Stop("moderation", "/moderation/", moderator=True),
     Stop("moderation-approved", "/moderation/?tab=approved", moderator=True),
@@ -95,80 +93,64 @@ def mail_stops(app: Flask) -> list[Stop]:
 
 
 def seed(app: Flask) -> None:
-    """Store a moderator, an approved comment with a reply, and pending ones.
+    """Store an approved comment with a reply, two pending ones, a post with photos.
 
-    The post with photos is written into the posts folder too.
+    The post with photos is written into the posts folder.
     """
     write_image_post(app)
     when = datetime(2011, 10, 4, 8, 30, tzinfo=UTC)
-    with app.app_context():
-        moderator = Moderator(username=MODERATOR[0])
-        moderator.set_password(MODERATOR[1])
-        first = Comment(
-            post_url=POST_URL,
-            author="Lucie",
-            website="https://lucie.example",
-            email="lucie@example.org",
-            body="Très juste, <b>merci</b> pour ce billet.\nÀ bientôt !",
-            created=when,
-            status=CommentStatus.APPROVED,
-            ip="192.0.2.10",
-        )
-        db.session.add_all([moderator, first])
-        db.session.flush()
-        reply = Comment(
-            post_url=POST_URL,
-            parent_id=first.id,
-            author="Jean Testeur",
-            body="Merci Lucie !",
-            created=when.replace(hour=9),
-            status=CommentStatus.APPROVED,
-            is_author=True,
-        )
-        waiting = [
-            Comment(
-                post_url=POST_URL,
-                author=f"Lecteur {n}",
-                email=f"lecteur{n}@example.org",
-                website="https://lecteur.example" if n == 1 else None,
-                body=f"Un avis en attente numéro {n}, avec un <a href="
-                f'"https://example.org/{n}">lien</a>.',
-                created=when.replace(day=5 + n),
-                status=CommentStatus.PENDING,
-                ip="198.51.100.7",
-                user_agent="Mozilla/5.0",
-            )
-            for n in (1, 2)
-        ]
-        db.session.add_all([reply, *waiting])
-        db.session.commit()
-
-
-def log_in(client) -> None:
-    """Log the test client in as the seeded moderator."""
-    response = client.post(
-        "/login", data={"username": MODERATOR[0], "password": MODERATOR[1]}
+    first = store_comment(
+        app,
+        author="Lucie",
+        website="https://lucie.example",
+        email="lucie@example.org",
+        body="Très juste, <b>merci</b> pour ce billet.\nÀ bientôt !",
+        created=when,
+        status=CommentStatus.APPROVED,
+        ip="192.0.2.10",
     )
-    assert response.status_code == 303, response.status_code
+    store_comment(
+        app,
+        parent_id=first,
+        author="Jean Testeur",
+        body="Merci Lucie !",
+        created=when.replace(hour=9),
+        status=CommentStatus.APPROVED,
+        is_author=True,
+    )
+    for n in (1, 2):
+        store_comment(
+            app,
+            author=f"Lecteur {n}",
+            email=f"lecteur{n}@example.org",
+            website="https://lecteur.example" if n == 1 else None,
+            body=f"Un avis en attente numéro {n}, avec un <a href="
+            f'"https://example.org/{n}">lien</a>.',
+            created=when.replace(day=5 + n),
+            status=CommentStatus.PENDING,
+            ip="198.51.100.7",
+            user_agent="Mozilla/5.0",
+        )
 
 
-def visit(app: Flask):
+def visit(app: Flask, auth):
     """Yield each stop of the tour with its response, as a reader or a moderator.
 
-    The blog must have been seeded. Two forms sent back with errors are
-    visited too: the comment form (``post-invalid``) and the login form
-    (``login-refused``).
+    The blog must have been seeded, and ``auth`` be the ``auth`` fixture. Two
+    forms sent back with errors are visited too: the comment form
+    (``post-invalid``) and the login form (``login-refused``).
     """
     reader = app.test_client()
     moderator = app.test_client()
-    log_in(moderator)
+    response = auth.login(moderator)
+    assert response.status_code == 303, response.status_code
     for stop in (*TOUR, *mail_stops(app)):
         client = moderator if stop.moderator else reader
         yield stop, client.get(stop.path)
-    invalid = Stop("post-invalid", POST_URL, status=422)
+    invalid = Stop("post-invalid", GUITARISTE, status=422)
     response = reader.post(
-        POST_URL, data={"author": "", "email": "pas-une-adresse", "body": ""}
+        GUITARISTE, data={"author": "", "email": "pas-une-adresse", "body": ""}
     )
     yield invalid, response
     refused = Stop("login-refused", "/login", status=401)
-    yield refused, reader.post("/login", data={"username": "x", "password": "y"})
+    yield refused, auth.login(reader, username="x", password="y")

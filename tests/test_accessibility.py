@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from page_tour import MODERATOR, POST_URL, SETTINGS, TOUR, mail_stops, seed
+from helpers import GUITARISTE, log_in_browser
+from page_tour import SETTINGS, TOUR, mail_stops, seed
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -42,15 +43,6 @@ def axe_context(browser):
     context.close()
 
 
-def log_in(page, base_url: str) -> None:
-    """Log in through the login form as the seeded moderator."""
-    page.goto(base_url + "/login")
-    page.locator("input[name=username]").fill(MODERATOR[0])
-    page.locator("input[name=password]").fill(MODERATOR[1])
-    page.locator("form button[type=submit], form input[type=submit]").last.click()
-    page.wait_for_url("**/moderation/**")
-
-
 def barriers(page) -> list[str]:
     """Run axe on the page; describe each serious, critical or structure violation."""
     page.add_script_tag(path=str(AXE))
@@ -78,13 +70,15 @@ def app(make_app):
     return make_app(settings=SETTINGS)
 
 
-def test_no_page_has_a_serious_accessibility_barrier(app, live_server, axe_context):
+def test_no_page_has_a_serious_accessibility_barrier(
+    app, moderator, live_server, axe_context
+):
     seed(app)
     reader = axe_context.new_page()
-    moderator = axe_context.browser.new_context(locale="fr-FR", bypass_csp=True)
+    moderator_context = axe_context.browser.new_context(locale="fr-FR", bypass_csp=True)
     try:
-        moderator_page = moderator.new_page()
-        log_in(moderator_page, live_server)
+        moderator_page = moderator_context.new_page()
+        log_in_browser(moderator_page, live_server, moderator)
         report: list[str] = []
         unlabelled: list[str] = []
         for stop in (*TOUR, *mail_stops(app)):
@@ -96,20 +90,20 @@ def test_no_page_has_a_serious_accessibility_barrier(app, live_server, axe_conte
                 f"{stop.name}: {f}" for f in page.evaluate(UNLABELLED_FIELDS)
             ]
         # The comment form sent empty comes back with its errors.
-        reader.goto(live_server + POST_URL)
+        reader.goto(live_server + GUITARISTE)
         reader.locator("#comment-form button[type=submit]").click()
         reader.wait_for_load_state()
         assert reader.locator(".field-errors").count() > 0
         report += [f"post-invalid: {line}" for line in barriers(reader)]
         unlabelled += [f"post-invalid: {f}" for f in reader.evaluate(UNLABELLED_FIELDS)]
     finally:
-        moderator.close()
+        moderator_context.close()
     assert not report, f"{len(report)} accessibility barriers:\n" + "\n".join(report)
     assert not unlabelled, "fields without a label:\n" + "\n".join(unlabelled)
 
 
 def test_archive_widget_opens_with_the_keyboard(live_server, page):
-    page.goto(live_server + POST_URL)
+    page.goto(live_server + GUITARISTE)
     year = page.locator(".widget-archive details", has_text="2012").first
     assert year.get_attribute("open") is None
     year.locator("summary").first.focus()
@@ -121,7 +115,7 @@ def test_archive_widget_opens_with_the_keyboard(live_server, page):
 
 
 def test_keyboard_focus_is_always_visible(live_server, page):
-    page.goto(live_server + POST_URL)
+    page.goto(live_server + GUITARISTE)
     styles = []
     for _ in range(6):
         page.keyboard.press("Tab")
@@ -142,7 +136,7 @@ def test_keyboard_focus_is_always_visible(live_server, page):
 
 
 def test_skip_link_shows_on_screen_when_tabbed_to_and_leads_to_main(live_server, page):
-    page.goto(live_server + POST_URL)
+    page.goto(live_server + GUITARISTE)
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
     expect(skip).to_be_focused()
@@ -170,14 +164,14 @@ def test_pages_break_no_rule_of_their_own_content_security_policy(
             else None
         ),
     )
-    for path in ["/", POST_URL, "/2011/", "/search?q=guitariste", "/login"]:
+    for path in ["/", GUITARISTE, "/2011/", "/search?q=guitariste", "/login"]:
         page.goto(live_server + path)
     assert not blocked, "\n".join(blocked)
 
 
 def test_comment_form_trap_field_is_out_of_sight_and_out_of_reach(live_server, page):
     """Readers never see, nor tab into, the honeypot that catches robots."""
-    page.goto(live_server + POST_URL)
+    page.goto(live_server + GUITARISTE)
     trap = page.locator(".form-field--trap")
     box = trap.bounding_box()
     assert box is None or box["x"] + box["width"] <= 0, box

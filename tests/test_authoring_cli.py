@@ -8,7 +8,7 @@ import subprocess
 import urllib.request
 
 import pytest
-from page_tour import log_in, seed
+from page_tour import seed
 from pictures import write_photo
 from servers import BIN, ROOT, blog_env, free_port, stop, wait_for_port
 
@@ -68,7 +68,7 @@ def test_new_post_prints_where_to_preview_the_draft(app):
 
 
 def test_new_post_open_runs_the_editor_and_previews_what_it_saved(
-    app, posts_dir, tmp_path, monkeypatch
+    app, auth, posts_dir, tmp_path, monkeypatch
 ):
     editor = tmp_path / "editor.sh"
     # An author who retitles the post and writes a line, then quits.
@@ -92,7 +92,7 @@ def test_new_post_open_runs_the_editor_and_previews_what_it_saved(
     seed(app)
     app.extensions["carnet_posts"].refresh(force=True)
     moderator = app.test_client()
-    log_in(moderator)
+    assert auth.login(moderator).status_code == 303
     path = address.group(1).removeprefix("http://127.0.0.1:5000")
     assert "Parti à l’aube." in moderator.get(path).get_data(as_text=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import GUITARISTE
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -16,7 +17,7 @@ def test_reader_opens_home_follows_a_post_and_uses_the_archive(live_server, page
     )
 
     page.get_by_role("link", name="Un guitariste, des humains et le numérique").click()
-    page.wait_for_url("**/2011/10/un-guitariste-des-humains-et-le.html")
+    page.wait_for_url("**" + GUITARISTE)
     assert "La suite" in page.locator(".post-body").inner_text()
     assert page.get_by_text("Aucun commentaire:").is_visible()
 
@@ -33,7 +34,7 @@ def test_reader_opens_home_follows_a_post_and_uses_the_archive(live_server, page
 
 
 def test_archive_widget_works_with_the_keyboard(live_server, page):
-    page.goto(live_server + "/2011/10/un-guitariste-des-humains-et-le.html")
+    page.goto(live_server + GUITARISTE)
     summary = page.locator(".widget-archive summary", has_text="2012")
     summary.focus()
     page.keyboard.press("Enter")

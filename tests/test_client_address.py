@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from helpers import send, stored
 
-from app.comments.models import Comment
-from app.extensions import db
-from app.moderation import accounts
-
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
 PROXY = "10.0.0.2"  # the address the app sees: the proxy's, or a reader's own
 READER = "203.0.113.7"  # what X-Forwarded-For claims
 
 
 def post_comment(app, forwarded_for: str, body: str = "Bonjour", remote=PROXY):
     """Post a comment arriving from ``remote`` with an X-Forwarded-For header."""
-    return app.test_client().post(
-        GUITARISTE,
-        data={"author": "Zoé", "body": body},
+    return send(
+        app.test_client(),
+        body=body,
         headers={"X-Forwarded-For": forwarded_for},
         environ_base={"REMOTE_ADDR": remote},
     )
@@ -25,31 +20,28 @@ def post_comment(app, forwarded_for: str, body: str = "Bonjour", remote=PROXY):
 
 def stored_ips(app) -> list[str | None]:
     """Return the address stored with each comment, oldest first."""
-    with app.app_context():
-        return list(db.session.scalars(sa.select(Comment.ip).order_by(Comment.id)))
+    return [comment.ip for comment in stored(app)]
 
 
-def queue_page(app) -> str:
-    """Log a moderator in and return the pending tab of the queue."""
-    with app.app_context():
-        accounts.create("marie", "un mot de passe")
+def queue_page(app, auth) -> str:
+    """Log the moderator into ``app`` and return the pending tab of the queue."""
     client = app.test_client()
-    client.post("/login", data={"username": "marie", "password": "un mot de passe"})
+    assert auth.login(client).status_code == 303
     return client.get("/moderation/").get_data(as_text=True)
 
 
-def test_behind_a_trusted_proxy_the_comment_keeps_the_readers_address(make_app):
+def test_behind_a_trusted_proxy_the_comment_keeps_the_readers_address(make_app, auth):
     app = make_app(BLOG_TRUSTED_PROXIES="1")
     assert post_comment(app, READER).status_code == 303
     assert stored_ips(app) == [READER]
-    assert f"<dd>{READER}</dd>" in queue_page(app)
+    assert f"<dd>{READER}</dd>" in queue_page(app, auth)
 
 
-def test_without_trusted_proxy_a_forged_forwarded_for_is_ignored(make_app):
+def test_without_trusted_proxy_a_forged_forwarded_for_is_ignored(make_app, auth):
     app = make_app(BLOG_TRUSTED_PROXIES="0")
     assert post_comment(app, READER).status_code == 303
     assert stored_ips(app) == [PROXY]
-    page = queue_page(app)
+    page = queue_page(app, auth)
     assert f"<dd>{PROXY}</dd>" in page and READER not in page
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
-from stored import status_of, store_comment
+import pytest
+from helpers import GUITARISTE, status_of, store_comment
 
 from app.comments.models import CommentStatus
 from app.moderation import accounts
 
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
-
+# Every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
 add = store_comment
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import feedparser
+import pytest
+from helpers import BASE_URL, GUITARISTE, VOEUX, store_comment
 
-from app.comments.models import Comment, CommentStatus
-from app.extensions import db, post_index
+from app.comments.models import CommentStatus
+from app.extensions import post_index
 
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
-VOEUX = "/2011/12/voeux-pour-lannee-nouvelle.html"
-BASE = "http://127.0.0.1:5000"
+# Every test here that uses the database runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
 
 def add_many(
@@ -19,21 +20,17 @@ def add_many(
 ) -> list[int]:
     """Store ``count`` approved comments one minute apart; return their ids."""
     start = datetime(2020, 1, 1, tzinfo=UTC)
-    ids = []
-    with app.app_context():
-        for number in range(count):
-            comment = Comment(
-                post_url=url,
-                author=f"Lecteur {number}",
-                body=f"Commentaire numéro {number}",
-                created=start + timedelta(minutes=number),
-                status=status,
-            )
-            db.session.add(comment)
-            db.session.flush()
-            ids.append(comment.id)
-        db.session.commit()
-    return ids
+    return [
+        store_comment(
+            app,
+            post_url=url,
+            author=f"Lecteur {number}",
+            body=f"Commentaire numéro {number}",
+            created=start + timedelta(minutes=number),
+            status=status,
+        )
+        for number in range(count)
+    ]
 
 
 def fetch(client, url: str):
@@ -58,7 +55,7 @@ def test_blog_comment_feed_has_25_newest_approved(app, client):
     assert len(feed.entries) == 25
     assert feed.entries[0].author == "Lecteur 29"
     assert feed.entries[-1].author == "Lecteur 5"
-    assert feed.entries[0].link.startswith(BASE + GUITARISTE + "#c")
+    assert feed.entries[0].link.startswith(BASE_URL + GUITARISTE + "#c")
     assert "Commentaire numéro 29" in feed.entries[0].content[0].value
 
 
@@ -77,7 +74,7 @@ def test_post_comment_feed_only_has_that_posts_comments(app, client):
     feed = fetch(client, f"/feeds/{post_id(app, GUITARISTE)}/comments/default")
     assert len(feed.entries) == 2
     assert "Un guitariste" in feed.feed.title
-    assert all(e.link.startswith(BASE + GUITARISTE) for e in feed.entries)
+    assert all(e.link.startswith(BASE_URL + GUITARISTE) for e in feed.entries)
 
 
 def test_post_page_links_its_comment_feed(app, client):

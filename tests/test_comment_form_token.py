@@ -6,14 +6,13 @@ import re
 import time
 
 import pytest
-import sqlalchemy as sa
+from helpers import GUITARISTE, VOEUX, send, stored
 
 from app.comments import token
-from app.comments.models import Comment
-from app.extensions import db
 
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
-OTHER = "/2011/12/voeux-pour-lannee-nouvelle.html"
+# Every test here that uses the database runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 SECRET = "test-secret"  # the BLOG_SECRET_KEY of the test apps
 
 
@@ -29,24 +28,21 @@ def page_token(client, url=GUITARISTE) -> str:
     return re.search(r'name="form_token" value="([^"]+)"', page)[1]
 
 
-def post(client, form_token, url=GUITARISTE, headers=None, **fields):
+def post(client, form_token, **fields):
     """Send the comment form with a token."""
-    data = {"author": "Zoé", "body": "Mon commentaire soigné", "form_token": form_token}
-    data.update(fields)
-    return client.post(url, data=data, headers=headers or {})
+    return send(client, form_token=form_token, body="Mon commentaire soigné", **fields)
 
 
-def stored(app) -> list[str]:
+def bodies(app) -> list[str]:
     """Return the bodies of every stored comment."""
-    with app.app_context():
-        return list(db.session.scalars(sa.select(Comment.body).order_by(Comment.id)))
+    return [comment.body for comment in stored(app)]
 
 
 def test_a_reader_comments_with_the_token_of_the_page_and_no_cookie(guarded):
     client = guarded.test_client()
     response = post(client, page_token(client), headers={"Origin": "http://localhost"})
     assert response.status_code == 303
-    assert stored(guarded) == ["Mon commentaire soigné"]
+    assert bodies(guarded) == ["Mon commentaire soigné"]
 
 
 def test_a_token_stays_good_for_a_day_and_more(guarded):
@@ -58,7 +54,7 @@ def test_a_token_stays_good_for_a_day_and_more(guarded):
     ("form_token", "why"),
     [
         (token.issue(SECRET, GUITARISTE, time.time() - 60 * 3600), "expired"),
-        (token.issue(SECRET, OTHER, time.time()), "another post's"),
+        (token.issue(SECRET, VOEUX, time.time()), "another post's"),
         (token.issue("another secret", GUITARISTE, time.time()), "forged"),
         ("", "missing"),
         ("²³.abc", "garbled"),
@@ -70,7 +66,7 @@ def test_a_bad_token_keeps_the_text_and_says_the_page_expired(guarded, form_toke
     assert response.status_code == 422, why
     assert "La page a expiré" in page
     assert "Mon commentaire soigné" in page
-    assert stored(guarded) == []
+    assert bodies(guarded) == []
     # The page sent back carries a fresh token that works.
     fresh = re.search(r'name="form_token" value="([^"]+)"', page)[1]
     assert post(guarded.test_client(), fresh).status_code == 303
@@ -91,7 +87,7 @@ def test_a_post_from_another_site_is_refused_even_with_a_good_token(guarded, hea
     response = post(client, page_token(client), headers=headers)
     assert response.status_code == 403
     assert "Accès refusé" in response.get_data(as_text=True)
-    assert stored(guarded) == []
+    assert bodies(guarded) == []
 
 
 @pytest.mark.parametrize(

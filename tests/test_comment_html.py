@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import pytest
 from bleach._vendor import html5lib
+from helpers import GUITARISTE, store_comment
 
-from app.comments.models import Comment, CommentStatus
-from app.extensions import db
-from app.moderation import accounts
-
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
+from app.comments.models import CommentStatus
 
 
 def assert_valid_html(html: str) -> None:
@@ -27,33 +24,22 @@ def assert_valid_html(html: str) -> None:
 @pytest.fixture
 def filled(app):
     """Store a thread: a deleted comment with a reply, and a plain comment."""
-    with app.app_context():
-        parent = Comment(
-            post_url=GUITARISTE, author="Anne", body="x", status=CommentStatus.DELETED
-        )
-        db.session.add(parent)
-        db.session.flush()
-        db.session.add_all(
-            [
-                Comment(
-                    post_url=GUITARISTE,
-                    author="Paul",
-                    body="<b>oui</b>\nnon",
-                    parent_id=parent.id,
-                    status=CommentStatus.APPROVED,
-                    website="https://paul.example",
-                ),
-                Comment(
-                    post_url=GUITARISTE,
-                    author="Léa",
-                    body="Bien",
-                    status=CommentStatus.PENDING,
-                    email="lea@example.org",
-                ),
-            ]
-        )
-        accounts.create("marie", "un mot de passe")
-        db.session.commit()
+    parent = store_comment(app, author="Anne", body="x", status=CommentStatus.DELETED)
+    store_comment(
+        app,
+        author="Paul",
+        body="<b>oui</b>\nnon",
+        parent_id=parent,
+        status=CommentStatus.APPROVED,
+        website="https://paul.example",
+    )
+    store_comment(
+        app,
+        author="Léa",
+        body="Bien",
+        status=CommentStatus.PENDING,
+        email="lea@example.org",
+    )
     return app
 
 
@@ -65,10 +51,11 @@ def test_post_page_with_comments_and_errors_is_valid(filled, client):
     assert_valid_html(response.get_data(as_text=True))
 
 
-def test_login_and_queue_pages_are_valid(filled, client):
+def test_login_and_queue_pages_are_valid(filled, client, auth):
     assert_valid_html(client.get("/login").get_data(as_text=True))
-    bad = client.post("/login", data={"username": "marie", "password": "non"})
+    bad = auth.login(password="non")
+    assert bad.status_code == 401
     assert_valid_html(bad.get_data(as_text=True))
-    client.post("/login", data={"username": "marie", "password": "un mot de passe"})
+    assert auth.login().status_code == 303
     for tab in ("pending", "approved", "spam", "deleted"):
         assert_valid_html(client.get(f"/moderation/?tab={tab}").get_data(as_text=True))

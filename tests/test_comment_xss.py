@@ -7,13 +7,10 @@ from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pytest
+from helpers import GUITARISTE, store_comment
 
-from app.comments.models import Comment, CommentStatus
+from app.comments.models import CommentStatus
 from app.comments.sanitize import comment_html, safe_website
-from app.extensions import db
-from app.moderation import accounts
-
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
 
 VECTORS = [
     "<script>alert('xss')</script>",
@@ -94,22 +91,18 @@ def test_only_http_websites_are_linked(url):
 
 
 @pytest.mark.parametrize("vector", VECTORS)
-def test_vector_in_every_field_is_inert_on_the_page(make_app, vector):
+def test_vector_in_every_field_is_inert_on_the_page(make_app, auth, vector):
     app = make_app(settings={"comments": {"moderation": "never"}})
     client = app.test_client()
     # The form refuses a non-http website: store the row as an importer could.
-    with app.app_context():
-        db.session.add(
-            Comment(
-                post_url=GUITARISTE,
-                author=vector[:100],
-                email=vector[:254],
-                website=vector,
-                body=vector,
-                status=CommentStatus.APPROVED,
-            )
-        )
-        db.session.commit()
+    store_comment(
+        app,
+        author=vector[:100],
+        email=vector[:254],
+        website=vector,
+        body=vector,
+        status=CommentStatus.APPROVED,
+    )
     response = client.post(
         GUITARISTE, data={"author": vector[:100], "body": vector + " (formulaire)"}
     )
@@ -127,9 +120,7 @@ def test_vector_in_every_field_is_inert_on_the_page(make_app, vector):
         assert content.get("type") == "html"
         assert _dangerous(content.text) == []
 
-    with app.app_context():
-        accounts.create("modo", "un mot de passe")
-    client.post("/login", data={"username": "modo", "password": "un mot de passe"})
+    assert auth.login(client).status_code == 303
     queue = client.get("/moderation/?tab=approved").get_data(as_text=True)
     listing = queue[queue.index('class="moderation-list"') :]
     assert _dangerous(listing) == []

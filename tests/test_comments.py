@@ -5,34 +5,22 @@ from __future__ import annotations
 import re
 
 import pytest
-from stored import store_comment
+from helpers import (
+    ANCIENNE,
+    BROUILLON,
+    GUITARISTE,
+    NOUVELLE,
+    send,
+    store_comment,
+    stored,
+    text,
+)
 
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
 
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
-NOUVELLE = "/2012/04/nouvelle-adresse.html"
-ANCIENNE = "/2012/03/ancienne-adresse.html"
-
-
-def text(response) -> str:
-    """Return a response body as text."""
-    return response.get_data(as_text=True)
-
-
-def send(client, url=GUITARISTE, **fields):
-    """Post the comment form with sensible defaults."""
-    data = {"author": "Zoé", "body": "Bonjour !"}
-    data.update(fields)
-    return client.post(url, data=data)
-
-
-def stored(app) -> list[Comment]:
-    """Return every stored comment, oldest first."""
-    with app.app_context():
-        rows = db.session.scalars(db.select(Comment).order_by(Comment.id)).all()
-        db.session.expunge_all()
-        return list(rows)
+# Every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
 
 def add(app, **fields) -> int:
@@ -290,7 +278,7 @@ def test_older_than_policy_publishes_on_recent_posts(make_app, posts_dir):
 
 def test_comment_on_unknown_or_draft_post_is_404(client):
     assert send(client, url="/2011/10/nexiste-pas.html").status_code == 404
-    assert send(client, url="/2012/03/brouillon-secret.html").status_code == 404
+    assert send(client, url=BROUILLON).status_code == 404
 
 
 def test_form_fields_have_french_labels_and_autocomplete(client):
@@ -337,14 +325,19 @@ def test_rate_limit_answers_429_in_french(make_app):
     assert len(stored(app)) == 2
 
 
-def test_moderator_comment_is_published_as_the_author(app, client):
-    from app.moderation import accounts
-
-    with app.app_context():
-        accounts.create("marie", "un mot de passe")
-    client.post("/login", data={"username": "marie", "password": "un mot de passe"})
+def test_moderator_comment_is_published_as_the_author(app, client, auth):
+    assert auth.login().status_code == 303
     page = text(client.get(GUITARISTE))
     assert "au nom de l'auteur" in page.replace("&#39;", "'")
     send(client, author="Jean Testeur", body="Merci à tous")
     [comment] = stored(app)
     assert comment.status == CommentStatus.APPROVED and comment.is_author
+
+
+@pytest.mark.databases("postgresql")
+def test_postgres_stores_times_aware_in_utc(app, client):
+    send(client, body="Sur PostgreSQL")
+    with app.app_context():
+        comment = db.session.scalars(db.select(Comment)).one()
+        assert comment.created.utcoffset() is not None
+        assert db.engine.dialect.name == "postgresql"

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from helpers import GUITARISTE
 from playwright.sync_api import expect
-
-from app.moderation import accounts
 
 pytestmark = pytest.mark.browser
 
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
 
-
-def test_reader_comment_is_approved_in_the_queue_and_counted(app, live_server, page):
-    with app.app_context():
-        accounts.create("marie", "un mot de passe")
-
+def test_reader_comment_is_approved_in_the_queue_and_counted(
+    moderator, live_server, page
+):
     page.goto(live_server + GUITARISTE)
     assert page.get_by_text("Aucun commentaire:").is_visible()
     # The honeypot is in the DOM but a human never sees it.
@@ -34,8 +30,8 @@ def test_reader_comment_is_approved_in_the_queue_and_counted(app, live_server, p
 
     page.goto(live_server + "/moderation/")
     page.wait_for_url("**/login?next=*")
-    page.get_by_label("Identifiant").fill("marie")
-    page.get_by_label("Mot de passe").fill("un mot de passe")
+    page.get_by_label("Identifiant").fill(moderator.username)
+    page.get_by_label("Mot de passe").fill(moderator.password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/moderation/")
     item = page.locator(".moderation-item").first

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from helpers import GUITARISTE
+from servers import BIN, ROOT, blog_env, gunicorn
 
 requests = pytest.importorskip("requests")
 
-ROOT = Path(__file__).resolve().parent.parent
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
 READERS = 16
 COMMENTS_EACH = 5
 SETTINGS = """
@@ -34,81 +29,15 @@ REQUEST_TIMEOUT = 60
 AGREE_WITHIN = 60
 
 
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(
-    base: str, process: subprocess.Popen, log: Path, seconds: float = 90
-) -> None:
-    """Poll the server until it answers, or fail with its output."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited: {log.read_text()}")
-        try:
-            requests.get(base + "/", timeout=REQUEST_TIMEOUT)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    pytest.fail("gunicorn did not start in time")
-
-
 @pytest.fixture
-def gunicorn(tmp_path: Path):
+def site(tmp_path: Path):
     """Start 4 gunicorn workers on a fresh SQLite database; yield (base URL, env)."""
-    shutil.copytree(ROOT / "tests" / "posts", tmp_path / "posts")
-    (tmp_path / "blog.toml").write_text(SETTINGS, encoding="utf-8")
-    env = {
-        **os.environ,
-        "BLOG_POSTS_DIR": str(tmp_path / "posts"),
-        "BLOG_DATABASE_URL": f"sqlite:///{tmp_path / 'blog.db'}",
-        "BLOG_SECRET_KEY": "concurrency-test",
-        "BLOG_SETTINGS": str(tmp_path / "blog.toml"),
-        "BLOG_RATELIMIT_STORAGE_URL": "memory://",
-    }
-    bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [str(bin_dir / "flask"), "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    port = free_port()
-    log = tmp_path / "gunicorn.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                str(bin_dir / "gunicorn"),
-                "-w",
-                "4",
-                "-b",
-                f"127.0.0.1:{port}",
-                "--timeout",
-                "60",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base, process, log)
+    env = blog_env(tmp_path, SETTINGS)
+    with gunicorn(env, tmp_path / "gunicorn.log", workers=4) as port:
+        base = f"http://127.0.0.1:{port}"
+        # The port is open once gunicorn listens; a page proves a worker answers.
+        assert requests.get(base + "/", timeout=REQUEST_TIMEOUT).status_code == 200
         yield base, env
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def reader(base: str, number: int) -> list[int]:
@@ -133,8 +62,8 @@ def reader(base: str, number: int) -> list[int]:
 
 
 @pytest.mark.slow
-def test_80_concurrent_comments_to_4_workers_are_all_stored(gunicorn):
-    base, env = gunicorn
+def test_80_concurrent_comments_to_4_workers_are_all_stored(site):
+    base, env = site
     with ThreadPoolExecutor(max_workers=READERS) as pool:
         results = list(pool.map(lambda n: reader(base, n), range(READERS)))
     codes = [code for codes in results for code in codes]
@@ -142,7 +71,7 @@ def test_80_concurrent_comments_to_4_workers_are_all_stored(gunicorn):
 
     listing = subprocess.run(
         [
-            str(Path(sys.executable).parent / "flask"),
+            str(BIN / "flask"),
             "--app",
             "wsgi",
             "comments",
@@ -192,8 +121,8 @@ def wait_until_all_workers_show(
 
 
 @pytest.mark.slow
-def test_every_worker_comes_to_show_new_posts_and_comments(gunicorn):
-    base, env = gunicorn
+def test_every_worker_comes_to_show_new_posts_and_comments(site):
+    base, env = site
     posts = Path(env["BLOG_POSTS_DIR"])
     for _ in range(8):  # fill each worker's page cache first
         assert (

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from flask import abort
+from helpers import BROUILLON, NULLE_PART, send
 from lxml import html
 
 
@@ -26,13 +27,13 @@ def assert_french_page_with_layout(response, code: int, title: str) -> None:
 
 
 def test_unknown_address_gives_a_french_404_with_the_layout(client):
-    response = client.get("/2011/10/nulle-part.html")
+    response = client.get(NULLE_PART)
     assert_french_page_with_layout(response, 404, "Page introuvable")
     assert "n'existe pas" in response.get_data(as_text=True).replace("’", "'")
 
 
 def test_draft_gives_the_same_404_as_a_missing_page(client):
-    response = client.get("/2012/03/brouillon-secret.html")
+    response = client.get(BROUILLON)
     assert_french_page_with_layout(response, 404, "Page introuvable")
 
 
@@ -46,10 +47,7 @@ def test_form_without_csrf_token_gives_a_french_400(make_app):
 def test_comment_without_csrf_token_keeps_the_reader_text(make_app):
     """The comment form checks its token itself so the reader loses nothing."""
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
-    response = client.post(
-        "/2011/10/un-guitariste-des-humains-et-le.html",
-        data={"author": "Lucie", "body": "Mon long commentaire"},
-    )
+    response = send(client, author="Lucie", body="Mon long commentaire")
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "Mon long commentaire" in text
@@ -108,11 +106,10 @@ def test_too_many_comments_give_the_french_429_page(make_app):
         settings={"comments": {"rate_limit": "2/minute", "moderation": "never"}},
     )
     client = app.test_client()
-    post = "/2011/10/un-guitariste-des-humains-et-le.html"
     for n in range(2):
-        sent = client.post(post, data={"author": "Lucie", "body": f"Avis {n}"})
+        sent = send(client, author="Lucie", body=f"Avis {n}")
         assert sent.status_code == 303
-    response = client.post(post, data={"author": "Lucie", "body": "Encore un"})
+    response = send(client, author="Lucie", body="Encore un")
     assert response.status_code == 429
     tree = html.fromstring(response.data)
     assert tree.get("lang") == "fr"

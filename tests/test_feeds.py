@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import feedparser
-
-BASE = "http://127.0.0.1:5000"
+from helpers import BASE_URL, GUITARISTE
 
 
 def parse(client, url):
@@ -24,7 +23,7 @@ def test_atom_feed_lists_posts_newest_first_with_full_content(client):
     assert titles[0] == "Nouvelle adresse"
     assert "Brouillon secret" not in titles and "Article programmé" not in titles
     guitar = next(e for e in feed.entries if e.title.startswith("Un guitariste"))
-    assert guitar.link == BASE + "/2011/10/un-guitariste-des-humains-et-le.html"
+    assert guitar.link == BASE_URL + GUITARISTE
     assert guitar.id == guitar.link
     # The whole post, beyond the jump break.
     assert "La suite" in guitar.content[0].value
@@ -59,12 +58,12 @@ def test_label_feed(client):
 
 def test_sitemap_lists_posts_and_pages_with_absolute_urls(client):
     xml = client.get("/sitemap.xml").get_data(as_text=True)
-    assert f"<loc>{BASE}/2011/10/un-guitariste-des-humains-et-le.html</loc>" in xml
-    assert f"<loc>{BASE}/p/a-propos.html</loc>" in xml
+    assert f"<loc>{BASE_URL}{GUITARISTE}</loc>" in xml
+    assert f"<loc>{BASE_URL}/p/a-propos.html</loc>" in xml
     assert "brouillon" not in xml
 
 
 def test_robots_points_to_the_sitemap(client):
     body = client.get("/robots.txt").get_data(as_text=True)
-    assert f"Sitemap: {BASE}/sitemap.xml" in body
+    assert f"Sitemap: {BASE_URL}/sitemap.xml" in body
     assert "Disallow: /moderation/" in body

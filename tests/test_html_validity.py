@@ -66,13 +66,18 @@ def check(files: list[Path]) -> list[str]:
     return lines
 
 
-def test_every_page_type_is_valid_html(make_app, tmp_path):
-    app = make_app(settings=SETTINGS)
+@pytest.fixture
+def app(make_app):
+    """Return a blog with mail set up: its form offers reply notifications."""
+    return make_app(settings=SETTINGS)
+
+
+def test_every_page_type_is_valid_html(app, auth, tmp_path):
     seed(app)
     folder = tmp_path / "pages"
     folder.mkdir()
     files = []
-    for stop, response in visit(app):
+    for stop, response in visit(app, auth):
         assert response.status_code == stop.status, stop.name
         assert response.mimetype == "text/html", stop.name
         path = folder / f"{stop.name}.html"

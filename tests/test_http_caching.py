@@ -7,15 +7,13 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 import pytest
-from stored import store_comment
+from helpers import CODE, GUITARISTE, NULLE_PART, VOEUX, send, store_comment
 
 from app.comments.models import CommentStatus
-from app.extensions import db
-from app.moderation.models import Moderator
 
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
-VOEUX = "/2011/12/voeux-pour-lannee-nouvelle.html"
-CODE = "/2012/02/un-tableau-et-du-code.html"
+# Every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 READER_PAGES = (
     "/",
     GUITARISTE,
@@ -29,18 +27,9 @@ READER_PAGES = (
     "/feeds/comments/default",
     "/sitemap.xml",
     "/robots.txt",
-    "/2011/10/nulle-part.html",
+    NULLE_PART,
 )
 PUBLIC = "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
-
-
-def add_moderator(app, name="marie", password="un mot de passe sûr"):
-    """Store a moderator account."""
-    with app.app_context():
-        account = Moderator(username=name)
-        account.set_password(password)
-        db.session.add(account)
-        db.session.commit()
 
 
 def renders(app) -> list[str]:
@@ -121,10 +110,9 @@ def test_unknown_query_arguments_are_rendered_but_not_kept(app, client):
     assert reached == ["/", "/"]
 
 
-def test_moderation_login_and_flashed_pages_are_private(app, client):
-    add_moderator(app)
+def test_moderation_login_and_flashed_pages_are_private(app, client, auth):
     assert client.get("/login").headers["Cache-Control"] == "private, no-store"
-    client.post("/login", data={"username": "marie", "password": "un mot de passe sûr"})
+    assert auth.login().status_code == 303
     for path in ("/moderation/", GUITARISTE, "/"):
         response = client.get(path)
         assert response.headers["Cache-Control"] == "private, no-store", path
@@ -132,10 +120,9 @@ def test_moderation_login_and_flashed_pages_are_private(app, client):
     assert "connecté comme modérateur" in client.get(GUITARISTE).get_data(as_text=True)
 
 
-def test_a_moderator_never_gets_the_readers_kept_page(app, client):
-    add_moderator(app)
+def test_a_moderator_never_gets_the_readers_kept_page(app, client, auth):
     client.get(GUITARISTE)  # kept for readers
-    client.post("/login", data={"username": "marie", "password": "un mot de passe sûr"})
+    assert auth.login().status_code == 303
     page = client.get(GUITARISTE).get_data(as_text=True)
     assert "connecté comme modérateur" in page
     assert "connecté comme modérateur" not in (
@@ -145,7 +132,7 @@ def test_a_moderator_never_gets_the_readers_kept_page(app, client):
 
 def test_flash_is_shown_once_privately_then_the_public_page_returns(client):
     client.get(GUITARISTE)  # kept without any message
-    client.post(GUITARISTE, data={"author": "Zoé", "body": "Bonjour !"})
+    send(client)
     shown = client.get(GUITARISTE)
     assert "Votre commentaire sera visible après validation." in shown.get_data(
         as_text=True

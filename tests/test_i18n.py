@@ -11,15 +11,14 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from helpers import GUITARISTE, store_comment
 
-from app.comments.models import Comment, CommentStatus
-from app.extensions import db
+from app.comments.models import CommentStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 EN_PO = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 # The same keywords as the Makefile's extraction: the defaults plus lazy gettext.
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
 ENGLISH = {"site": {"locale": "en"}}
 
 # Phrases of the French look that must never leak into the English UI.
@@ -167,21 +166,6 @@ def msgids_in_code() -> dict[str, str]:
     return found
 
 
-def add_comment(app, created: datetime, **fields) -> None:
-    """Store an approved comment on the guitarist post."""
-    values = {
-        "post_url": GUITARISTE,
-        "author": "Anne",
-        "body": "Merci !",
-        "status": CommentStatus.APPROVED,
-        "created": created,
-    }
-    values.update(fields)
-    with app.app_context():
-        db.session.add(Comment(**values))
-        db.session.commit()
-
-
 def test_every_english_message_is_translated_and_none_is_fuzzy():
     catalogue = english_catalogue()
     messages = [m for m in catalogue if m.id]
@@ -256,7 +240,12 @@ def test_comment_heading_and_dates_follow_the_locale(
     app = make_app(settings={"site": {"locale": locale}})
     # 19:05 UTC is 21:05 in Paris, the site's timezone.
     for _ in range(count):
-        add_comment(app, datetime(2011, 10, 4, 19, 5, tzinfo=UTC))
+        store_comment(
+            app,
+            body="Merci !",
+            status=CommentStatus.APPROVED,
+            created=datetime(2011, 10, 4, 19, 5, tzinfo=UTC),
+        )
     text = visible(app.test_client().get(GUITARISTE))
     assert heading in text
     assert when in text

@@ -14,9 +14,11 @@ from importing import (
     run_import,
     snapshot,
 )
+from sqlalchemy import event
 
-from app.comments.models import CommentStatus
-from app.importers import journal, writer
+from app.comments.models import Comment, CommentStatus
+from app.extensions import db
+from app.importers import journal
 
 
 @pytest.mark.skipif(
@@ -255,16 +257,24 @@ def test_interrupted_import_leaves_nothing_half_done(
     assert not list(posts_dir.parent.glob(".carnet-import-*"))
 
 
-def test_failure_in_the_database_step_leaves_no_file(app, posts_dir, monkeypatch):
+def test_failure_in_the_database_step_leaves_no_file(app, posts_dir):
     """A database error before commit rolls back and writes no post."""
     before = snapshot(posts_dir)
 
-    def broken(*args, **kwargs):
-        """Fail as a locked or full database would."""
-        raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+    def broken(conn, cursor, statement, *args):
+        """Fail the comments' INSERT as a locked or full database would."""
+        if statement.lstrip().startswith(f"INSERT INTO {Comment.__tablename__} "):
+            raise sa.exc.OperationalError(
+                statement, {}, Exception("database is locked")
+            )
 
-    monkeypatch.setattr(writer, "_insert_comments", broken)
-    result = run_import(app, TAKEOUT)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", broken)
+    try:
+        result = run_import(app, TAKEOUT)
+    finally:
+        event.remove(engine, "before_cursor_execute", broken)
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     assert snapshot(posts_dir) == before

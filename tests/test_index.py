@@ -3,13 +3,13 @@
 import logging
 import os
 import shutil
+import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import app.content.catalogue as catalogue_module
-from app.content.catalogue import Catalogue
 from app.content.index import PostIndex
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -294,14 +294,29 @@ def test_old_blogger_post_number_finds_the_post(posts, clock):
     assert index.search("importe") == (post,)
 
 
-def test_readers_do_not_wait_for_a_scan_in_progress(posts, clock):
+def test_readers_do_not_wait_for_a_scan_in_progress(posts, clock, monkeypatch):
     write(posts, "a.md", "Premier", "2011-01-01 10:00")
     index = make(posts, clock)
     write(posts, "b.md", "Second", "2011-02-01 10:00")
-    with index._lock:  # as if another thread were scanning right now
-        index.refresh()  # returns at once instead of blocking
+    reading, may_finish = threading.Event(), threading.Event()
+    real = catalogue_module.read_entry
+
+    def slow_read(path, *args):
+        """Hold the scan in the middle of reading b.md until the test lets go."""
+        reading.set()
+        may_finish.wait(timeout=60)
+        return real(path, *args)
+
+    monkeypatch.setattr(catalogue_module, "read_entry", slow_read)
+    scanner = threading.Thread(target=index.refresh, kwargs={"force": True})
+    scanner.start()
+    try:
+        assert reading.wait(timeout=60), "the scan never started reading"
+        index.refresh()  # returns at once instead of waiting for the scan
         assert [p.title for p in index.visible()] == ["Premier"]
-    index.refresh()
+    finally:
+        may_finish.set()
+        scanner.join(timeout=60)
     assert [p.title for p in index.visible()] == ["Second", "Premier"]
 
 
@@ -323,16 +338,15 @@ def test_files_deleted_between_listing_and_reading_leave_the_site_whole(
         posts, "b.md", "Second modifié", "2011-02-01 10:00", body="Toujours zanzibar."
     )
     write(posts, "c.md", "Troisième", "2011-03-01 10:00")
-    real_walk = Catalogue.walk
+    real = catalogue_module.read_entry
 
-    def walk_then_delete(self):
-        """List the folder, then lose b.md and c.md before they are read."""
-        found = real_walk(self)
+    def delete_then_read(path, *args):
+        """Once the folder is listed, lose b.md and c.md before they are read."""
         for name in ("b.md", "c.md"):
             (posts / name).unlink(missing_ok=True)
-        return found
+        return real(path, *args)
 
-    monkeypatch.setattr(Catalogue, "walk", walk_then_delete)
+    monkeypatch.setattr(catalogue_module, "read_entry", delete_then_read)
     index.refresh()
     assert [p.title for p in index.visible()] == ["Premier"]
     assert index.by_url("/2011/02/second.html") is None

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 from conftest import free_port
+from helpers import status_of
 from playwright.sync_api import expect
 from sinks import GUITARISTE, mail_settings, running_sink, send, text_and_html
-from stored import status_of
 from werkzeug.serving import make_server
 
 from app.comments.models import Comment, CommentStatus

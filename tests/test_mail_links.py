@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import status_of
 from sinks import (
     GUITARISTE,
     clock_at,
@@ -14,11 +15,13 @@ from sinks import (
     send,
     text_and_html,
 )
-from stored import status_of
 
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
 from app.mail import tokens
+
+# The comment rows behave alike on both databases the site supports.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 import sqlalchemy as sa
+from helpers import status_of
 from sinks import (
     GUITARISTE,
     MODERATOR,
@@ -18,10 +19,12 @@ from sinks import (
     starttls_sink,
     text_and_html,
 )
-from stored import status_of
 
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
+
+# The comment rows behave alike on both databases the site supports.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
 
 @pytest.fixture

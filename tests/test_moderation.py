@@ -6,39 +6,15 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from stored import status_of, store_comment
+from helpers import GUITARISTE, status_of, store_comment, text
 
 from app.comments.models import CommentStatus
-from app.moderation import accounts
 from app.moderation.safety import safe_next
 
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
-PASSWORD = "un mot de passe"
-
-
-def text(response) -> str:
-    """Return a response body as text."""
-    return response.get_data(as_text=True)
-
+# Every test here that uses the database runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
 add = store_comment
-
-
-@pytest.fixture
-def moderator(app) -> str:
-    """Create the moderator account ``marie``."""
-    with app.app_context():
-        accounts.create("marie", PASSWORD)
-    return "marie"
-
-
-def login(client, next_url: str | None = None, password: str = PASSWORD):
-    """Log in as marie."""
-    url = "/login" + (f"?next={next_url}" if next_url else "")
-    data = {"username": "marie", "password": password}
-    if next_url:
-        data["next"] = next_url
-    return client.post(url, data=data)
 
 
 @pytest.mark.parametrize("path", ["/moderation/", "/moderation/?tab=spam"])
@@ -62,14 +38,14 @@ def test_login_page_has_french_fields(client):
     assert "Se connecter" in page
 
 
-def test_wrong_password_is_refused(client, moderator):
-    response = login(client, password="pas le bon")
+def test_wrong_password_is_refused(client, auth):
+    response = auth.login(password="pas le bon")
     assert response.status_code == 401
     assert "Identifiant ou mot de passe incorrect." in text(response)
     assert client.get("/moderation/").status_code == 302
 
 
-def test_login_then_queue_shows_pending_comments(app, client, moderator):
+def test_login_then_queue_shows_pending_comments(app, client, auth):
     add(
         app,
         author="Paul",
@@ -78,7 +54,7 @@ def test_login_then_queue_shows_pending_comments(app, client, moderator):
         ip="192.0.2.7",
         body="Premier <b>avis</b>",
     )
-    response = login(client)
+    response = auth.login()
     assert response.status_code == 303
     assert response.headers["Location"] == "/moderation/"
     page = text(client.get("/moderation/"))
@@ -97,8 +73,8 @@ def test_login_then_queue_shows_pending_comments(app, client, moderator):
     assert "Spam" in page and "Supprimés" in page
 
 
-def test_next_inside_the_site_is_followed(client, moderator):
-    response = login(client, next_url="/moderation/?tab=spam")
+def test_next_inside_the_site_is_followed(auth):
+    response = auth.login(next="/moderation/?tab=spam")
     assert response.headers["Location"] == "/moderation/?tab=spam"
 
 
@@ -116,8 +92,8 @@ def test_next_inside_the_site_is_followed(client, moderator):
         "/\t/evil.example",
     ],
 )
-def test_next_outside_the_site_is_ignored(client, moderator, target):
-    response = login(client, next_url=target)
+def test_next_outside_the_site_is_ignored(auth, target):
+    response = auth.login(next=target)
     assert response.status_code == 303
     location = response.headers["Location"]
     assert location.startswith("/") and not location.startswith(("//", "/\\"))
@@ -149,9 +125,9 @@ def test_safe_next(target, expected):
         ("spam", CommentStatus.SPAM),
     ],
 )
-def test_one_button_per_comment(app, client, moderator, action, expected):
+def test_one_button_per_comment(app, client, auth, action, expected):
     comment = add(app)
-    login(client)
+    assert auth.login().status_code == 303
     page = text(client.get("/moderation/"))
     for label in ("Publier", "Supprimer", "Spam"):
         assert f">{label}</button>" in page
@@ -163,9 +139,9 @@ def test_one_button_per_comment(app, client, moderator, action, expected):
     assert "1 commentaire" in text(client.get(response.headers["Location"]))
 
 
-def test_bulk_action_on_a_selection(app, client, moderator):
+def test_bulk_action_on_a_selection(app, client, auth):
     first, second, third = add(app, body="a"), add(app, body="b"), add(app, body="c")
-    login(client)
+    assert auth.login().status_code == 303
     page = text(client.get("/moderation/"))
     assert 'form="bulk"' in page and 'type="checkbox"' in page
     response = client.post(
@@ -180,9 +156,9 @@ def test_bulk_action_on_a_selection(app, client, moderator):
     assert re.search(r"Publiés\s*<span class=\"tab-count\">\(2\)</span>", page)
 
 
-def test_unknown_action_changes_nothing(app, client, moderator):
+def test_unknown_action_changes_nothing(app, client, auth):
     comment = add(app)
-    login(client)
+    assert auth.login().status_code == 303
     response = client.post("/moderation/", data={"ids": comment, "action": "drop"})
     assert response.status_code == 303
     assert response.headers["Location"] == "/moderation/?tab=pending"
@@ -191,16 +167,19 @@ def test_unknown_action_changes_nothing(app, client, moderator):
     assert status_of(app, comment) == CommentStatus.PENDING
 
 
-def test_actions_need_a_csrf_token(make_app):
+def test_actions_need_a_csrf_token(make_app, moderator):
     app = make_app(WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        accounts.create("marie", PASSWORD)
     comment = add(app)
     client = app.test_client()
     page = text(client.get("/login"))
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
     response = client.post(
-        "/login", data={"username": "marie", "password": PASSWORD, "csrf_token": token}
+        "/login",
+        data={
+            "username": moderator.username,
+            "password": moderator.password,
+            "csrf_token": token,
+        },
     )
     assert response.status_code == 303
     response = client.post("/moderation/", data={"ids": comment, "action": "approve"})
@@ -214,10 +193,10 @@ def test_actions_need_a_csrf_token(make_app):
     assert status_of(app, comment) == CommentStatus.APPROVED
 
 
-def test_logout_is_a_post(client, moderator):
-    login(client)
+def test_logout_is_a_post(client, auth):
+    assert auth.login().status_code == 303
     assert client.get("/logout").status_code == 405
-    assert client.post("/logout").status_code == 303
+    assert auth.logout().status_code == 303
     assert client.get("/moderation/").status_code == 302
 
 
@@ -232,32 +211,30 @@ def test_login_attempts_are_rate_limited(make_app):
     assert codes[10] == 429
 
 
-def dashboard_of(app) -> str:
-    """Log a new moderator into ``app`` and return the queue page's text."""
-    with app.app_context():
-        accounts.create("marie", PASSWORD)
+def dashboard_of(app, auth) -> str:
+    """Log the moderator into ``app`` and return the queue page's text."""
     client = app.test_client()
-    login(client)
+    assert auth.login(client).status_code == 303
     return text(client.get("/moderation/"))
 
 
-def test_dashboard_lists_post_files_that_failed(make_app, posts_dir):
+def test_dashboard_lists_post_files_that_failed(make_app, posts_dir, auth):
     (posts_dir / "casse.md").write_text("---\ntitle: [oops\n---\nx\n", encoding="utf-8")
     app = make_app()
-    page = dashboard_of(app)
+    page = dashboard_of(app, auth)
     assert "casse.md" in page
     assert "pas pu être lu" in page
 
 
 def test_dashboard_shows_file_problems_in_the_site_language_escaped(
-    make_app, posts_dir
+    make_app, posts_dir, auth
 ):
     (posts_dir / "casse.md").write_text(
         "---\ntitle: T\ndate: 2011-10-03\n<b>gras</b>: 1\n---\nx\n",
         encoding="utf-8",
     )
     app = make_app(settings={"site": {"locale": "en"}})
-    page = dashboard_of(app)
+    page = dashboard_of(app, auth)
     assert "unknown key &#39;&lt;b&gt;gras&lt;/b&gt;&#39; (allowed: title" in page
     assert "<b>gras</b>" not in page
     assert "clé inconnue" not in page

@@ -8,18 +8,17 @@ import subprocess
 import time
 
 import pytest
+from helpers import GUITARISTE, MODERATOR
 from servers import BIN, ROOT, blog_env, gunicorn, nginx
 
 requests = pytest.importorskip("requests")
 pytestmark = pytest.mark.slow
 
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
 SETTINGS = """
 [cache]
 max_age = 2
 stale_while_revalidate = 1
 """
-PASSWORD = "un mot de passe solide"
 
 
 def flask(env: dict[str, str], *args: str, stdin: str = "") -> str:
@@ -97,7 +96,9 @@ def test_anonymous_readers_are_served_by_nginx_and_see_new_comments(site):
 
 def test_a_moderators_pages_are_never_kept_by_nginx(site):
     base, env = site
-    flask(env, "moderator", "create", "marie", "--password-stdin", stdin=PASSWORD)
+    # A blog in other processes: the account is made as its owner would.
+    name, password = MODERATOR.username, MODERATOR.password
+    flask(env, "moderator", "create", name, "--password-stdin", stdin=password)
     requests.get(base + GUITARISTE, timeout=30)  # kept for readers
     moderator = requests.Session()
     login = moderator.get(base + "/login", timeout=30)
@@ -105,7 +106,7 @@ def test_a_moderators_pages_are_never_kept_by_nginx(site):
     token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)[1]
     moderator.post(
         base + "/login",
-        data={"username": "marie", "password": PASSWORD, "csrf_token": token},
+        data={"username": name, "password": password, "csrf_token": token},
         headers={"Origin": base},
         timeout=30,
     )

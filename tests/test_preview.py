@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from page_tour import log_in, seed
+from page_tour import seed
 
 from app.config import ConfigError
 
@@ -31,11 +31,11 @@ LISTINGS = (
 
 
 @pytest.fixture
-def moderator(app):
+def moderator_client(app, auth):
     """Return a test client logged in as a moderator."""
     seed(app)
     client = app.test_client()
-    log_in(client)
+    assert auth.login(client).status_code == 303
     return client
 
 
@@ -52,9 +52,9 @@ def test_readers_get_404_for_drafts_and_scheduled_posts(client, address):
     ],
 )
 def test_a_moderator_previews_it_with_a_banner_noindex_and_no_store(
-    moderator, address, banner
+    moderator_client, address, banner
 ):
-    response = moderator.get(address)
+    response = moderator_client.get(address)
     assert response.status_code == 200
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert page.select_one(".preview-banner").get_text(strip=True) == banner
@@ -66,24 +66,24 @@ def test_a_moderator_previews_it_with_a_banner_noindex_and_no_store(
     assert page.select_one("#comment-form") is None
 
 
-def test_a_preview_is_never_kept_for_the_next_reader(app, moderator):
+def test_a_preview_is_never_kept_for_the_next_reader(app, moderator_client):
     reader = app.test_client()
     assert reader.get(DRAFT).status_code == 404
-    assert moderator.get(DRAFT).status_code == 200
+    assert moderator_client.get(DRAFT).status_code == 200
     assert reader.get(DRAFT).status_code == 404
 
 
-def test_comments_cannot_be_posted_on_a_draft_even_by_a_moderator(moderator):
-    response = moderator.post(DRAFT, data={"author": "Marie", "body": "Tôt !"})
+def test_comments_cannot_be_posted_on_a_draft_even_by_a_moderator(moderator_client):
+    response = moderator_client.post(DRAFT, data={"author": "Marie", "body": "Tôt !"})
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("as_moderator", [False, True])
-def test_neither_appears_in_any_listing_feed_or_sitemap(app, as_moderator):
+def test_neither_appears_in_any_listing_feed_or_sitemap(app, auth, as_moderator):
     seed(app)
     client = app.test_client()
     if as_moderator:
-        log_in(client)
+        assert auth.login(client).status_code == 303
     for address in LISTINGS:
         response = client.get(address)
         assert response.status_code in (200, 404), address
@@ -93,8 +93,8 @@ def test_neither_appears_in_any_listing_feed_or_sitemap(app, as_moderator):
         assert DRAFT not in text and SCHEDULED not in text, address
 
 
-def test_the_moderation_page_lists_drafts_and_scheduled_posts(moderator):
-    page = BeautifulSoup(moderator.get("/moderation/").data, "html.parser")
+def test_the_moderation_page_lists_drafts_and_scheduled_posts(moderator_client):
+    page = BeautifulSoup(moderator_client.get("/moderation/").data, "html.parser")
     section = page.select_one(".unpublished-posts")
     links = {a["href"]: a.text for a in section.select("a")}
     assert links == {DRAFT: "Brouillon secret", SCHEDULED: "Article programmé"}
@@ -102,16 +102,16 @@ def test_the_moderation_page_lists_drafts_and_scheduled_posts(moderator):
     assert "brouillon" in text and "programmé pour le 1 janvier 2099" in text
 
 
-def test_a_draft_page_is_previewed_at_its_address(make_app, posts_dir):
+def test_a_draft_page_is_previewed_at_its_address(app, auth, posts_dir):
     (posts_dir / "pages" / "contact.md").write_text(
         "---\ntitle: Me contacter\ndate: 2012-01-01\ndraft: true\n---\nBientôt.\n",
         encoding="utf-8",
     )
-    app = make_app()
+    app.extensions["carnet_posts"].refresh(force=True)
     seed(app)
     assert app.test_client().get("/p/me-contacter.html").status_code == 404
     client = app.test_client()
-    log_in(client)
+    assert auth.login(client).status_code == 303
     response = client.get("/p/me-contacter.html")
     assert response.status_code == 200
     assert "Brouillon — visible par vous seul" in response.get_data(as_text=True)

@@ -6,12 +6,15 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from helpers import store_comment
 from sinks import GUITARISTE, clock_at, comment_form, mail_settings, outbox_rows, send
-from stored import store_comment
 
 from app.comments.models import Comment
 from app.comments.privacy import anonymised_ip
 from app.extensions import db
+
+# The comment rows behave alike on both databases the site supports.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
 
 def ips(app) -> list[str | None]:

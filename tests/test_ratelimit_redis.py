@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from helpers import GUITARISTE
 
 redis = pytest.importorskip("redis")
 
@@ -38,7 +39,7 @@ with app.app_context():
 client = app.test_client()
 codes = [
     client.post(
-        "/2011/10/un-guitariste-des-humains-et-le.html",
+        sys.argv[4],
         data={"author": "Zoé", "body": f"{sys.argv[3]}: {n}"},
     ).status_code
     for n in range(int(sys.argv[2]))
@@ -64,7 +65,7 @@ def redis_db():
 def run_worker(env: dict[str, str], prefix: str, posts: int, name: str) -> list[int]:
     """Post ``posts`` comments from a fresh app process; return the status codes."""
     result = subprocess.run(
-        [sys.executable, "-c", WORKER, prefix, str(posts), name],
+        [sys.executable, "-c", WORKER, prefix, str(posts), name, GUITARISTE],
         cwd=ROOT,
         env=env,
         capture_output=True,

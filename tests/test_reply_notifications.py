@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import store_comment
 from sinks import (
     GUITARISTE,
     clock_at,
@@ -15,10 +16,12 @@ from sinks import (
     send,
     text_and_html,
 )
-from stored import store_comment
 
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
+
+# The comment rows behave alike on both databases the site supports.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
 ANNE = "anne@example.org"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from page_tour import MODERATOR, POST_URL, TOUR, Stop, seed
+from helpers import GUITARISTE, log_in_browser
+from page_tour import TOUR, Stop, seed
 
 pytestmark = pytest.mark.browser
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
-PICTURED = {"home": "/", "post": POST_URL, "moderation": "/moderation/"}
+PICTURED = {"home": "/", "post": GUITARISTE, "moderation": "/moderation/"}
 
 OVERFLOW = """() => ({
     scroll: document.documentElement.scrollWidth,
@@ -24,26 +25,24 @@ OVERFLOW = """() => ({
 })"""
 
 
-def logged_in_context(browser, base_url: str, viewport: dict):
+def logged_in_context(browser, base_url: str, viewport: dict, moderator):
     """Open a browser context of the given size with the moderator logged in."""
     context = browser.new_context(
         locale="fr-FR", viewport=viewport, device_scale_factor=1
     )
     page = context.new_page()
-    page.goto(base_url + "/login")
-    page.locator("input[name=username]").fill(MODERATOR[0])
-    page.locator("input[name=password]").fill(MODERATOR[1])
-    page.locator("form button[type=submit], form input[type=submit]").last.click()
-    page.wait_for_url("**/moderation/**")
+    log_in_browser(page, base_url, moderator)
     return context, page
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_screenshots_of_home_post_and_moderation(app, live_server, browser, size):
+def test_screenshots_of_home_post_and_moderation(
+    app, moderator, live_server, browser, size
+):
     seed(app)
     viewport = PHONE if size == "phone" else DESKTOP
     SCREENSHOTS.mkdir(exist_ok=True)
-    context, page = logged_in_context(browser, live_server, viewport)
+    context, page = logged_in_context(browser, live_server, viewport, moderator)
     try:
         for name, path in PICTURED.items():
             page.goto(live_server + path)
@@ -79,10 +78,12 @@ WIDE_POST = "\n".join(
 )
 
 
-def test_no_page_scrolls_sideways_on_a_phone(app, live_server, browser, posts_dir):
+def test_no_page_scrolls_sideways_on_a_phone(
+    app, moderator, live_server, browser, posts_dir
+):
     seed(app)
     (posts_dir / "2012-large.md").write_text(WIDE_POST, encoding="utf-8")
-    context, page = logged_in_context(browser, live_server, PHONE)
+    context, page = logged_in_context(browser, live_server, PHONE, moderator)
     reader = browser.new_context(locale="fr-FR", viewport=PHONE)
     try:
         reader_page = reader.new_page()

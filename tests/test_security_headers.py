@@ -7,8 +7,9 @@ import stat
 from pathlib import Path
 
 import pytest
+from helpers import GUITARISTE
 from lxml import html
-from page_tour import POST_URL, seed, visit
+from page_tour import seed, visit
 
 from app import factory
 from app.config import instance_secret_key
@@ -21,7 +22,7 @@ def directives(response) -> dict[str, str]:
     return {pair[0]: pair[1] if len(pair) > 1 else "" for pair in pairs}
 
 
-@pytest.mark.parametrize("path", ["/", POST_URL, "/nulle-part", "/login"])
+@pytest.mark.parametrize("path", ["/", GUITARISTE, "/nulle-part", "/login"])
 def test_pages_forbid_inline_script_framing_and_sniffing(client, path):
     response = client.get(path)
     csp = directives(response)
@@ -42,7 +43,7 @@ def test_pages_forbid_inline_script_framing_and_sniffing(client, path):
 
 
 def test_pages_served_again_from_memory_keep_their_headers(client):
-    for path in ["/", POST_URL, "/nulle-part", "/feeds/posts/default"]:
+    for path in ["/", GUITARISTE, "/nulle-part", "/feeds/posts/default"]:
         first, again = client.get(path), client.get(path)
         assert again.data == first.data, path
         for name in ["Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"]:
@@ -58,10 +59,10 @@ def test_stylesheets_and_feeds_carry_the_headers_too(client):
             assert "frame-ancestors 'none'" in policy
 
 
-def test_no_page_holds_inline_script_or_event_handlers(app):
+def test_no_page_holds_inline_script_or_event_handlers(app, auth):
     """Every page works under the policy: scripts only from files, no on*=."""
     seed(app)
-    for stop, response in visit(app):
+    for stop, response in visit(app, auth):
         assert response.status_code == stop.status, stop.path
         tree = html.fromstring(response.data)
         for script in tree.iter("script"):
