@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from databases import fresh_schema, schema_url
 from helpers import GUITARISTE, store_comment
-from pg import fresh_schema, schema_url
 
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 import sqlalchemy as sa
-from pg import fresh_schema, schema_url
+from databases import fresh_schema, schema_url
 from servers import blog_env, gunicorn
 from sinks import (
     GUITARISTE,

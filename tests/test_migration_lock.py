@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from pg import fresh_schema, libpq_url, schema_url
+from databases import fresh_schema, libpq_url, schema_url
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = ScriptDirectory(str(ROOT / "migrations")).get_current_head()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from pg import fresh_schema, schema_url
+from databases import fresh_schema, schema_url
 
 from app.extensions import db
 

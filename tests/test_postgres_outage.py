@@ -7,25 +7,19 @@ comes back.
 
 from __future__ import annotations
 
-import os
 import time
-import uuid
-from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from databases import POSTGRES_URL, fresh_schema, schema_url
+from helpers import GUITARISTE
 from tcp_proxy import TcpRelay
 
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
 
-psycopg = pytest.importorskip("psycopg")
 pytestmark = pytest.mark.postgres
 
-PG_URL = os.environ.get(
-    "CARNET_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-GUITARISTE = "/2011/10/un-guitariste-des-humains-et-le.html"
 NOTICE = "Les commentaires sont momentanément indisponibles."
 PAGES = ("/", GUITARISTE, "/2011/10/", "/search?q=guitariste", "/feeds/posts/default")
 
@@ -33,29 +27,21 @@ PAGES = ("/", GUITARISTE, "/2011/10/", "/search?q=guitariste", "/feeds/posts/def
 @pytest.fixture
 def relayed_app(make_app):
     """Yield (app, relay) for an app on a fresh schema reached through a relay."""
-    libpq = PG_URL.replace("postgresql+psycopg://", "postgresql://", 1)
-    try:
-        admin = psycopg.connect(libpq, autocommit=True, connect_timeout=3)
-    except psycopg.Error as error:
-        pytest.skip(f"PostgreSQL unreachable at {PG_URL}: {str(error).strip()}")
-    schema = f"carnet_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE SCHEMA "{schema}"')
-    where = urlsplit(libpq)
-    relay = TcpRelay((where.hostname, where.port or 5432))
-    url = PG_URL.replace(f"{where.hostname}:{where.port}", f"127.0.0.1:{relay.port}")
-    app = make_app(
-        BLOG_DATABASE_URL=f"{url}?options=-csearch_path%3D{schema}",
-        CARNET_DB_RETRY=0.2,
-        CARNET_POLL_INTERVAL=0.1,
-    )
-    try:
-        yield app, relay
-    finally:
-        relay.close()
-        with app.app_context():
-            db.engine.dispose()
-        admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
+    with fresh_schema() as schema:
+        server = sa.make_url(POSTGRES_URL)
+        relay = TcpRelay((server.host or "127.0.0.1", server.port or 5432))
+        url = sa.make_url(schema_url(schema)).set(host="127.0.0.1", port=relay.port)
+        app = make_app(
+            BLOG_DATABASE_URL=url.render_as_string(hide_password=False),
+            CARNET_DB_RETRY=0.2,
+            CARNET_POLL_INTERVAL=0.1,
+        )
+        try:
+            yield app, relay
+        finally:
+            relay.close()
+            with app.app_context():
+                db.engine.dispose()
 
 
 def test_readers_read_comments_wait_and_nothing_is_lost(relayed_app):
