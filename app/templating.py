@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_time
@@ -29,6 +30,17 @@ def time_short(value: datetime) -> str:
 
 def datetime_short(value: datetime) -> str:
     """Format a date and hour: ``3 octobre 2011 à 21:40``."""
+    site = current_app.config["CARNET"].site
+    return _datetime_short(value, site.locale, site.timezone)
+
+
+@lru_cache(maxsize=16384)
+def _datetime_short(value: datetime, locale: str, timezone: str) -> str:
+    """Format once per site language and time zone (the site's, in context).
+
+    A post page shows the date of every comment: Babel's formatting is the
+    dearest part of it, and the same dates come back at every render.
+    """
     day = format_date(value, "long")
     return _("%(day)s à %(time)s", day=day, time=time_short(value))
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from types import MappingProxyType
 
 import sqlalchemy as sa
 from markupsafe import Markup
+from sqlalchemy.engine import Row
 
 from app.comments.models import Comment, CommentStatus
 from app.comments.sanitize import comment_html, safe_website
@@ -82,21 +83,26 @@ def unavailable_section(form_state: FormState | None) -> CommentSection:
     )
 
 
-def _shown(comment: Comment) -> ShownComment:
+def _aware(moment: datetime) -> datetime:
+    """Return a stored time as aware UTC (SQLite hands back naive ones)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _shown(comment: Row) -> ShownComment:
     """Prepare one comment row for display."""
     deleted = comment.status == CommentStatus.DELETED
     return ShownComment(
         id=comment.id,
         author=comment.author,
         website=safe_website(comment.website),
-        created=comment.created_utc,
+        created=_aware(comment.created),
         body_html=Markup("") if deleted else comment_html(comment.body),
         is_author=comment.is_author,
         deleted=deleted,
     )
 
 
-def threads(rows: Iterable[Comment]) -> list[ShownComment]:
+def threads(rows: Iterable[Row]) -> list[ShownComment]:
     """Nest approved replies under their top-level comment, in date order.
 
     A deleted comment stays (as a placeholder) only when it has approved
@@ -105,7 +111,7 @@ def threads(rows: Iterable[Comment]) -> list[ShownComment]:
     rows = list(rows)
     by_id = {row.id: row for row in rows}
 
-    def root_of(row: Comment) -> Comment:
+    def root_of(row: Row) -> Row:
         """Return the top-level ancestor of ``row`` among the shown rows."""
         seen = {row.id}
         while row.parent_id in by_id and row.parent_id not in seen:
@@ -127,14 +133,28 @@ def threads(rows: Iterable[Comment]) -> list[ShownComment]:
     return shown
 
 
-def _shown_rows(urls: Iterable[str]) -> list[Comment]:
+# What the page shows of a comment: plain rows, not ORM objects (a post may
+# have hundreds of comments, and this is read at every render of its page).
+_SHOWN_COLUMNS = (
+    Comment.id,
+    Comment.parent_id,
+    Comment.author,
+    Comment.website,
+    Comment.created,
+    Comment.body,
+    Comment.status,
+    Comment.is_author,
+)
+
+
+def _shown_rows(urls: Iterable[str]) -> list[Row]:
     """Return the approved and deleted comments on any of ``urls``."""
     query = (
-        sa.select(Comment)
+        sa.select(*_SHOWN_COLUMNS)
         .where(Comment.post_url.in_(list(urls)), Comment.status.in_(SHOWN))
         .order_by(Comment.created, Comment.id)
     )
-    return list(db.session.scalars(query))
+    return list(db.session.execute(query))
 
 
 def comment_section(
@@ -164,5 +184,5 @@ def comment_section(
         replying_to=parent.author if parent else None,
         as_moderator=as_moderator,
         offers_notify=current_settings().sends_mail,
-        newest=max((row.created_utc for row in rows), default=None),
+        newest=max((_aware(row.created) for row in rows), default=None),
     )
