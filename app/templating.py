@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import lru_cache
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, get_template_attribute, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms import Field
 
+from app.comments.section import ShownComment
 from app.content.post import Post
 from app.links import absolute
 
@@ -85,6 +86,28 @@ def is_cut(post: Post) -> bool:
     return _renderer().is_cut(post)
 
 
+def comment_block(comment: ShownComment) -> Markup:
+    """Return one comment (and its replies) as HTML, kept once rendered.
+
+    A post with hundreds of comments renders them all at every new one: each
+    is made once per site language and time zone, then kept (LRU).
+    """
+    site = current_app.config["CARNET"].site
+    return _comment_block(comment, site.locale, site.timezone)
+
+
+@lru_cache(maxsize=4096)
+def _comment_block(comment: ShownComment, locale: str, timezone: str) -> Markup:
+    """Render a comment in the current app (whose language the key names)."""
+    macro = get_template_attribute("comments/_comment.html", "comment_item")
+    words = {
+        "reply": _("Répondre"),
+        "author": _("(auteur)"),
+        "deleted": _("Ce commentaire a été supprimé."),
+    }
+    return Markup(macro(comment, words))
+
+
 def field_aria(field: Field, help_id: str | None = None) -> dict[str, str]:
     """Return the ARIA attributes tying a form field to its help and errors."""
     described = [help_id] if help_id else []
@@ -109,6 +132,7 @@ def init_app(app: Flask) -> None:
         post_html,
         teaser_html,
         is_cut,
+        comment_block,
     ):
         app.add_template_filter(func)
     app.add_template_global(month_name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
 
@@ -37,9 +37,13 @@ class FormState:
         return self.values.get(name) or ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ShownComment:
-    """A comment as the post page shows it (plain data for the template)."""
+    """A comment as the post page shows it (plain data for the template).
+
+    A value: the same comment with the same replies is equal (and hashes
+    alike) at every render, so its HTML can be kept (app.templating).
+    """
 
     id: int
     author: str
@@ -48,7 +52,7 @@ class ShownComment:
     body_html: Markup
     is_author: bool
     deleted: bool
-    replies: list[ShownComment] = field(default_factory=list)
+    replies: tuple[ShownComment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,17 +124,26 @@ def threads(rows: Iterable[Row]) -> list[ShownComment]:
         return row
 
     tops: dict[int, ShownComment] = {}
+    replies: dict[int, list[ShownComment]] = {}
     for row in rows:
         root = root_of(row)
         if root.id not in tops:
             tops[root.id] = _shown(root)
+            replies[root.id] = []
         if row is not root and row.status == CommentStatus.APPROVED:
-            tops[root.id].replies.append(_shown(row))
-    shown = [top for top in tops.values() if not top.deleted or top.replies]
-    shown.sort(key=lambda c: (c.created, c.id))
-    for top in shown:
-        top.replies.sort(key=lambda c: (c.created, c.id))
+            replies[root.id].append(_shown(row))
+    shown = [
+        replace(top, replies=tuple(sorted(replies[key], key=_in_order)))
+        for key, top in tops.items()
+        if not top.deleted or replies[key]
+    ]
+    shown.sort(key=_in_order)
     return shown
+
+
+def _in_order(comment: ShownComment) -> tuple[datetime, int]:
+    """Sort comments as they were written."""
+    return comment.created, comment.id
 
 
 # What the page shows of a comment: plain rows, not ORM objects (a post may

@@ -140,10 +140,11 @@ def submit(post: Post, draft: Draft) -> Outcome:
     )
     db.session.add(comment)
     db.session.flush()  # the announcements name the comment by its id
+    comment_id = comment.id  # read before the commit expires it
     if verdict is Verdict.HOLD:
         notify.comment_waiting(comment, post)
     elif verdict is Verdict.PUBLISH:
-        notify.comments_published([comment.id])
+        notify.comments_published([comment_id])
     db.session.commit()
-    log.info("comment %s on %s: %s (%s)", comment.id, post.url, verdict, reason)
-    return Outcome(verdict, reason, comment.id)
+    log.info("comment %s on %s: %s (%s)", comment_id, post.url, verdict, reason)
+    return Outcome(verdict, reason, comment_id)
