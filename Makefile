@@ -79,9 +79,14 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Figures, not tests (bench/README.md): needs wrk; Isso and Pelican are compared
+# when their virtual environments exist (bench/README.md says how to make
+# them). `make bench HUGE=1` also starts a blog of 100,000 posts.
 bench: install
 	$(BIN)/python bench/bench_index.py
+	$(BIN)/python bench/bench_scale.py $(if $(HUGE),--huge)
 	$(BIN)/python bench/bench_http.py
+	$(BIN)/python bench/bench_comments.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules screenshots
