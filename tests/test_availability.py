@@ -6,7 +6,7 @@ import logging
 import time
 
 import pytest
-from helpers import GUITARISTE, send, store_comment, stored
+from helpers import GUITARISTE, send, store_comment, stored, text
 from sqlalchemy import event
 
 from app.comments.models import CommentStatus
@@ -174,3 +174,25 @@ def test_rate_limits_fall_back_to_memory_when_redis_is_away(make_app, caplog):
         codes = [send(client, body=f"Commentaire {n}").status_code for n in range(3)]
     assert codes == [303, 303, 429]
     assert any("in-memory" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.databases("sqlite")  # SQLite's query_only makes it read-only
+def test_a_read_only_database_keeps_pages_and_answers_503_to_a_comment(make_app):
+    app = make_app(CARNET_DB_RETRY=0.05, CARNET_POLL_INTERVAL=0.05)
+    store_comment(app, status=CommentStatus.APPROVED, body="Écrit avant")
+    with app.app_context():
+        engine = db.engine
+
+    def read_only(dbapi_connection, connection_record):
+        """Open every connection read-only, as a replica or a full disk would."""
+        dbapi_connection.execute("PRAGMA query_only = ON")
+
+    event.listen(engine, "connect", read_only)
+    engine.dispose()
+    client = app.test_client()
+    page = client.get(GUITARISTE)
+    assert page.status_code == 200 and "Écrit avant" in text(page)
+    refused = send(client, body="Un texte à garder")
+    assert refused.status_code == 503
+    assert "Un texte à garder" in text(refused)
+    assert [c.body for c in stored(app)] == ["Écrit avant"]
