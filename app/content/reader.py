@@ -8,7 +8,6 @@ processor, and each processor states its own rule and its own error.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -18,10 +17,10 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from app.content import frontmatter
+from app.content.fields import FIELDS
 from app.content.markdown import DEFAULT_LANGUAGE, split_more
 from app.content.post import Post
 from app.content.problems import N_, PostError, PostReadError
-from app.content.slugs import SLUG, slugify
 
 try:  # the C loader is much faster on 10,000 files
     from yaml import CSafeLoader as _Loader
@@ -30,8 +29,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 PAGES_DIR = "pages"
 _DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
-# A language code as front matter gives it: "fr", "en", "es", "pt-BR", "fr_CA".
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 __all__ = [
     "FIELDS",
@@ -246,121 +243,3 @@ class _Reader:
                 key=key,
                 value=repr(text),
             ) from None
-
-
-# -- one processor per front matter key ---------------------------------------
-
-Processor = Callable[[_Reader, str, object], Any]
-
-
-def _text(reader: _Reader, key: str, value: object) -> str | None:
-    """Read an optional text (numbers accepted as text)."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise reader.fail_at(key, N_("%(key)s doit être du texte"), key=key)
-    return str(value).strip() or None
-
-
-def _title(reader: _Reader, key: str, value: object) -> str:
-    """Read the title: required text."""
-    title = _text(reader, key, value)
-    if not title:
-        raise reader.fail_at(key, N_("titre manquant"))
-    return title
-
-
-def _date(reader: _Reader, key: str, value: object) -> datetime:
-    """Read the date: required for posts; a page without one takes its mtime."""
-    if value is None:
-        if not reader.is_page:
-            raise reader.fail_at(key, N_("date manquante"))
-        return datetime.fromtimestamp(reader.mtime, reader.tz)
-    return reader.to_datetime(key, value)
-
-
-def _updated(reader: _Reader, key: str, value: object) -> datetime | None:
-    """Read the optional date of the last real change."""
-    return None if value is None else reader.to_datetime(key, value)
-
-
-def _slug(reader: _Reader, key: str, value: object) -> str:
-    """Read the slug, or derive it from the title as Blogger does."""
-    if value is None:
-        return slugify(reader.values["title"])
-    if not isinstance(value, str | int) or not SLUG.match(str(value)):
-        raise reader.fail_at(
-            key,
-            N_(
-                "slug ne peut contenir que des lettres, des chiffres et des tirets "
-                "(ni espace ni barre oblique)"
-            ),
-        )
-    return str(value)
-
-
-def _labels(reader: _Reader, key: str, value: object) -> tuple[str, ...]:
-    """Read the labels: a list of texts or a single text."""
-    if value is None:
-        return ()
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(
-        isinstance(item, str | int) and not isinstance(item, bool) for item in items
-    ):
-        raise reader.fail_at(
-            key, N_("labels doit être une liste de textes, par exemple [a, b]")
-        )
-    cleaned = (str(item).strip() for item in items)
-    return tuple(dict.fromkeys(label for label in cleaned if label))
-
-
-def _draft(reader: _Reader, key: str, value: object) -> bool:
-    """Read the draft flag: true or false, false when absent."""
-    if value is None:
-        return False
-    if not isinstance(value, bool):
-        raise reader.fail_at(key, N_("draft doit valoir true ou false"))
-    return value
-
-
-def _aliases(reader: _Reader, key: str, value: object) -> tuple[str, ...]:
-    """Read the old URL paths: a list of "/..." paths."""
-    if value is None:
-        return ()
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(
-        isinstance(item, str) and item.startswith("/") for item in items
-    ):
-        raise reader.fail_at(
-            key, N_("aliases doit être une liste d’adresses commençant par '/'")
-        )
-    return tuple(dict.fromkeys(item.strip() for item in items))
-
-
-def _lang(reader: _Reader, key: str, value: object) -> str:
-    """Read the text's language code ("fr", "en", "es"…); the site's by default."""
-    if value is None:
-        return reader.language
-    if not isinstance(value, str) or not _LANGUAGE.match(value.strip()):
-        raise reader.fail_at(
-            key, N_("lang doit être un code de langue, par exemple fr, en ou es")
-        )
-    primary, _, region = value.strip().replace("_", "-").partition("-")
-    return f"{primary.lower()}-{region}" if region else primary.lower()
-
-
-#: Every front matter key, in the order read (slug after title), with its rule.
-FIELDS: dict[str, Processor] = {
-    "title": _title,
-    "date": _date,
-    "updated": _updated,
-    "slug": _slug,
-    "draft": _draft,
-    "labels": _labels,
-    "author": _text,
-    "summary": _text,
-    "aliases": _aliases,
-    "blogger_id": _text,
-    "lang": _lang,
-    "location": _text,
-}

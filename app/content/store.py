@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from app.content.catalogue import Catalogue
+from app.content.fields import FIELDS
 from app.content.plain import from_plain, to_plain
-from app.content.reader import FIELDS
 from app.content.search import postings_from_bytes
 
 log = logging.getLogger("carnet.content")
