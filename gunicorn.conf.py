@@ -56,8 +56,9 @@ SETTINGS_CHECK = """
 import sys
 from pathlib import Path
 from app.config import ConfigError, load_settings
+from app.instance import instance_folder
 try:
-    load_settings(Path.cwd(), Path.cwd() / "instance")
+    load_settings(Path.cwd(), instance_folder(Path.cwd()))
 except ConfigError as err:
     sys.exit(f"Carnet cannot start: {err}")  # as wsgi.py words it
 """

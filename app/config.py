@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
-import time
 import tomllib
 from dataclasses import dataclass, field, fields
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from flask import current_app
 from limits import parse_many
+
+IPNetwork = IPv4Network | IPv6Network
 
 
 class ConfigError(Exception):
@@ -33,8 +34,10 @@ class SiteSettings:
     timezone: str = "Europe/Paris"
     base_url: str = "http://127.0.0.1:5000"
     posts_per_page: int = 7
-    # How many reverse proxies to trust for X-Forwarded-* headers (0: none).
+    # How many reverse proxies to trust for X-Forwarded-* headers (0: none)...
     trusted_proxies: int = 0
+    # ...and where they connect from: anyone else's X-Forwarded-For is ignored.
+    proxy_addresses: tuple[str, ...] = ("127.0.0.1", "::1")
     # The largest post file the site reads (SPEC §13); the importer skips bigger.
     max_post_bytes: int = 2_000_000
 
@@ -47,6 +50,11 @@ class SiteSettings:
     def language(self) -> str:
         """Return the language part of the locale, as ``<html lang>`` wants it."""
         return self.locale.split("_")[0]
+
+    @property
+    def proxy_networks(self) -> tuple[IPNetwork, ...]:
+        """Return the addresses of the trusted proxies as networks."""
+        return tuple(ip_network(a, strict=False) for a in self.proxy_addresses)
 
 
 @dataclass(frozen=True)
@@ -195,6 +203,17 @@ def _section(name: str, raw: Any, source: str) -> Any:
     return cls(**values)
 
 
+def _check_networks(where: str, addresses: tuple[str, ...]) -> None:
+    """Raise ConfigError unless every entry is an IP address or network."""
+    for address in addresses:
+        try:
+            ip_network(address, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"{where}: not an IP address or network: {address!r}"
+            ) from None
+
+
 def _validate(settings: Settings, source: str) -> None:
     """Check values whose type is right but whose meaning may not be."""
     site, comments = settings.site, settings.comments
@@ -214,6 +233,7 @@ def _validate(settings: Settings, source: str) -> None:
         raise ConfigError(
             f"{source}: [site] base_url: expected an http(s) URL, got {site.base_url!r}"
         )
+    _check_networks(f"{source}: [site] proxy_addresses", site.proxy_addresses)
     if site.posts_per_page < 1:
         raise ConfigError(f"{source}: [site] posts_per_page: must be at least 1")
     if site.max_post_bytes < 1:
@@ -301,16 +321,22 @@ def load_settings(
         raise ConfigError(
             f"BLOG_RATELIMIT_STORAGE_URL: unsupported storage URL {storage!r}"
         )
+    site_env: dict[str, Any] = {}
     proxies = env.get("BLOG_TRUSTED_PROXIES")
     if proxies is not None:
         if not proxies.isdigit():
             raise ConfigError(
                 f"BLOG_TRUSTED_PROXIES: expected a whole number, got {proxies!r}"
             )
+        site_env["trusted_proxies"] = int(proxies)
+    addresses = env.get("BLOG_PROXY_ADDRESSES")
+    if addresses is not None:
+        listed = tuple(a.strip() for a in addresses.split(",") if a.strip())
+        _check_networks("BLOG_PROXY_ADDRESSES", listed)
+        site_env["proxy_addresses"] = listed
+    if site_env:
         site = sections.get("site", SiteSettings())
-        sections["site"] = SiteSettings(
-            **{**site.__dict__, "trusted_proxies": int(proxies)}
-        )
+        sections["site"] = SiteSettings(**{**site.__dict__, **site_env})
 
     image_cache = Path(env.get("BLOG_IMAGE_CACHE_DIR") or instance / "images")
     settings = Settings(
@@ -329,30 +355,6 @@ def load_settings(
     )
     _validate(settings, source)
     return settings
-
-
-def instance_secret_key(instance: Path) -> str:
-    """Return the secret key kept in ``instance/``, creating it on first use.
-
-    Several workers may start at once: the file is created exclusively and
-    whoever loses the race reads the winner's key.
-    """
-    instance.mkdir(parents=True, exist_ok=True)
-    path = instance / "secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        for _ in range(50):
-            key = path.read_text(encoding="ascii").strip()
-            if key:
-                return key
-            # The winner has created the file but not written it yet.
-            time.sleep(0.01)
-        raise ConfigError(f"BLOG_SECRET_KEY: {path} is empty") from None
-    key = secrets.token_hex(32)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
-    return key
 
 
 def current_settings() -> Settings:

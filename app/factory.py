@@ -9,9 +9,10 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import Settings, instance_secret_key, load_settings
+from app.config import Settings, load_settings
+from app.instance import instance_folder, instance_secret_key
+from app.proxies import TrustedProxies
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,13 +23,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ``test_config`` may hold ``BLOG_*`` overrides, a ``settings`` dict standing
     in for blog.toml, and any Flask configuration key.
     """
+    test_config = dict(test_config or {})
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=None,  # app.static_files serves it, under versioned URLs
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(instance_folder(PROJECT_ROOT, overrides=test_config)),
     )
-    test_config = dict(test_config or {})
     settings = load_settings(
         PROJECT_ROOT, Path(app.instance_path), overrides=test_config
     )
@@ -117,8 +118,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cookie_names=(app.config["SESSION_COOKIE_NAME"], "remember_token"),
     )
     if settings.site.trusted_proxies:
-        n = settings.site.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+        app.wsgi_app = TrustedProxies(
+            app.wsgi_app,
+            settings.site.trusted_proxies,
+            settings.site.proxy_networks,
+        )
     # Outermost: this process's mail sender starts with its first request.
     mail.wrap_wsgi(app)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -19,6 +20,7 @@ from helpers import free_port
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+MIME_TYPES = Path("/etc/nginx/mime.types")
 
 
 def wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds=90) -> None:
@@ -56,6 +58,8 @@ def blog_env(tmp_path: Path, settings: str = "", **extra: str) -> dict[str, str]
         "BLOG_SECRET_KEY": "servers-test",
         "BLOG_SETTINGS": str(tmp_path / "blog.toml"),
         "BLOG_RATELIMIT_STORAGE_URL": "memory://",
+        # The saved post index and the like, never in the repository's instance/.
+        "BLOG_INSTANCE_DIR": str(tmp_path / "instance"),
         **extra,
     }
     subprocess.run(
@@ -83,6 +87,8 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[int]:
                 f"127.0.0.1:{port}",
                 "--timeout",
                 "60",
+                "--access-logfile",
+                "-",
                 "wsgi:app",
             ],
             cwd=ROOT,
@@ -97,13 +103,31 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[int]:
         stop(process)
 
 
-def nginx_site(upstream_port: int, port: int, cache_dir: Path) -> str:
-    """Return deploy/nginx.conf as the README gives it, pointed at these ports."""
+def nginx_site(
+    upstream_ports: list[int], port: int, cache_dir: Path, static_dir: Path
+) -> str:
+    """Return deploy/nginx.conf as the README gives it, pointed at these ports.
+
+    The upstream's server lines become one line per port in ``upstream_ports``,
+    with the parameters the file gives them (max_fails, fail_timeout).
+    """
     text = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    upstream = re.search(r"^upstream carnet \{\n(.*?)^\}", text, re.M | re.S)
+    assert upstream, "deploy/nginx.conf no longer has an upstream carnet { } block"
+    servers = re.findall(r"^( +)server (\S+)(.*);$", upstream[1], re.M)
+    assert servers, "deploy/nginx.conf lists no server in its upstream"
+    indent, _address, parameters = servers[0]
+    assert {s[2] for s in servers} == {parameters}, "servers with other parameters"
+    lines = "".join(
+        f"{indent}server 127.0.0.1:{upstream_port}{parameters};\n"
+        for upstream_port in upstream_ports
+    )
+    body = re.sub(r"^ +server \S+.*;\n", "", upstream[1], flags=re.M)
+    text = text.replace(upstream[1], lines + body)
     replacements = {
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
         "listen 80;": f"listen 127.0.0.1:{port};",
         "/var/cache/nginx/carnet": str(cache_dir),
+        "alias /var/www/carnet/static/;": f"alias {static_dir}/;",
     }
     for old, new in replacements.items():
         assert old in text, f"deploy/nginx.conf no longer has {old!r}"
@@ -112,16 +136,30 @@ def nginx_site(upstream_port: int, port: int, cache_dir: Path) -> str:
 
 
 @contextmanager
-def nginx(upstream_port: int, workdir: Path) -> Iterator[int]:
-    """Run nginx with the README's configuration in front of ``upstream_port``."""
+def nginx(
+    upstream_ports: int | list[int], workdir: Path, static_dir: Path | None = None
+) -> Iterator[int]:
+    """Run nginx with the README's configuration in front of ``upstream_ports``.
+
+    ``static_dir`` stands for the folder collect-static fills (default: an
+    empty one, so that nginx asks Carnet for every static file).
+    """
     if not Path(NGINX).exists():
         pytest.skip("nginx is not installed (apt-get install nginx)")
+    if isinstance(upstream_ports, int):
+        upstream_ports = [upstream_ports]
     port = free_port()
     workdir.mkdir(parents=True, exist_ok=True)
+    if static_dir is None:
+        static_dir = workdir / "static"
+        static_dir.mkdir(exist_ok=True)
     (workdir / "carnet.conf").write_text(
-        nginx_site(upstream_port, port, workdir / "cache"), encoding="utf-8"
+        nginx_site(upstream_ports, port, workdir / "cache", static_dir),
+        encoding="utf-8",
     )
     temp = {name: workdir / name for name in ("body", "proxy", "fcgi", "uwsgi", "scgi")}
+    # As Debian's /etc/nginx/nginx.conf has it: file types for static files.
+    types = "  include /etc/nginx/mime.types;\n" if MIME_TYPES.exists() else ""
     (workdir / "nginx.conf").write_text(
         "user root;\n"
         "worker_processes 1;\n"
@@ -130,6 +168,8 @@ def nginx(upstream_port: int, workdir: Path) -> Iterator[int]:
         "events { worker_connections 256; }\n"
         "http {\n"
         "  access_log off;\n"
+        f"{types}"
+        "  default_type application/octet-stream;\n"
         f"  client_body_temp_path {temp['body']};\n"
         f"  proxy_temp_path {temp['proxy']};\n"
         f"  fastcgi_temp_path {temp['fcgi']};\n"

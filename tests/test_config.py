@@ -77,6 +77,11 @@ def test_settings_file_sets_title_and_posts_per_page(tmp_path, posts_dir):
         ("[database]\nmax_overflow = -1\n", "[database] max_overflow"),
         ("[database]\npool_timeout = 0\n", "[database] pool_timeout"),
         ("[database]\npool = 5\n", "[database] pool: unknown setting"),
+        (
+            "[site]\nproxy_addresses = ['nginx']\n",
+            "[site] proxy_addresses: not an IP address or network: 'nginx'",
+        ),
+        ("[site]\nproxy_addresses = '::1'\n", "[site] proxy_addresses: expected a"),
     ],
 )
 def test_bad_setting_stops_start_up_naming_it(tmp_path, posts_dir, toml, named):
@@ -108,6 +113,8 @@ def test_bad_environment_variable_is_named(tmp_path, posts_dir):
         ("BLOG_TRUSTED_PROXIES", "deux", "expected a whole number, got 'deux'"),
         ("BLOG_TRUSTED_PROXIES", "-1", "expected a whole number, got '-1'"),
         ("BLOG_SETTINGS", "{tmp}/absent.toml", "no such file"),
+        ("BLOG_PROXY_ADDRESSES", "10.0.0.5, web-1", "network: 'web-1'"),
+        ("BLOG_INSTANCE_DIR", "{tmp}/blog.toml", "not a folder"),
     ],
 )
 def test_bad_environment_variable_stops_start_up_naming_it(
@@ -121,6 +128,19 @@ def test_bad_environment_variable_stops_start_up_naming_it(
     assert "\n" not in message
 
 
+def test_the_instance_folder_may_live_outside_the_code(tmp_path, posts_dir):
+    state = tmp_path / "var-lib-carnet"
+    app = _app(
+        tmp_path, posts_dir, "", BLOG_SECRET_KEY="", BLOG_INSTANCE_DIR=str(state)
+    )
+    # What this host keeps for itself goes there: the generated key, the
+    # saved post index and the resized images.
+    assert app.instance_path == str(state)
+    assert (state / "secret_key").read_text().strip() == app.config["SECRET_KEY"]
+    assert list(state.glob("post-index-*.cache"))
+    assert app.config["CARNET"].image_cache_dir == state / "images"
+
+
 def test_settings_file_that_is_not_utf8_is_named(tmp_path, posts_dir):
     settings = tmp_path / "latin1.toml"
     settings.write_bytes('[site]\ntitle = "Carnet d\'été"\n'.encode("latin-1"))
@@ -130,7 +150,7 @@ def test_settings_file_that_is_not_utf8_is_named(tmp_path, posts_dir):
 
 
 def test_empty_secret_key_file_stops_start_up_naming_it(tmp_path):
-    from app.config import instance_secret_key
+    from app.instance import instance_secret_key
 
     (tmp_path / "instance").mkdir()
     (tmp_path / "instance" / "secret_key").write_text("")
@@ -177,7 +197,7 @@ def test_wsgi_prints_one_line_and_exits_on_a_bad_setting(tmp_path, posts_dir):
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
-    from app.config import instance_secret_key
+    from app.instance import instance_secret_key
 
     first = instance_secret_key(tmp_path / "instance")
     assert len(first) == 64

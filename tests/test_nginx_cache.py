@@ -48,13 +48,40 @@ def wait_for(check, what: str, seconds: float = 30.0) -> float:
 
 @pytest.fixture
 def site(tmp_path):
-    """Yield (nginx base URL, blog env) for a blog behind the README's nginx."""
+    """Yield (nginx base URL, blog env) for a blog behind the README's nginx.
+
+    nginx serves /static/ from tmp_path/collected, which collect-static fills.
+    """
     env = blog_env(tmp_path, SETTINGS, BLOG_TRUSTED_PROXIES="1")
+    flask(env, "collect-static", str(tmp_path / "collected"))
     with (
         gunicorn(env, tmp_path / "gunicorn.log") as app_port,
-        nginx(app_port, tmp_path / "nginx") as port,
+        nginx(app_port, tmp_path / "nginx", tmp_path / "collected") as port,
     ):
         yield f"http://127.0.0.1:{port}", env
+
+
+def stylesheet(base: str) -> str:
+    """Return the address of the site's stylesheet, as the home page links it."""
+    home = requests.get(base + "/", timeout=30).text
+    return re.search(r'href="(/static/css/carnet\.[0-9a-f]{12}\.css)"', home)[1]
+
+
+def asked_carnet_for(tmp_path, path: str) -> bool:
+    """Tell whether gunicorn's access log shows a request for ``path``."""
+    return f"GET {path}" in (tmp_path / "gunicorn.log").read_text()
+
+
+def carnet_log_so_far(base: str, tmp_path) -> str:
+    """Return gunicorn's access log once it shows every request made before.
+
+    A worker writes the line just after its answer: a last request of our
+    own, and its line, mark the end of what was asked before it.
+    """
+    mark = f"/search?q=fin{time.monotonic_ns()}"
+    requests.get(base + mark, timeout=30)
+    wait_for(lambda: asked_carnet_for(tmp_path, mark), "the access log line")
+    return (tmp_path / "gunicorn.log").read_text()
 
 
 def test_the_readme_gives_the_configuration_the_test_runs():
@@ -120,3 +147,31 @@ def test_a_moderators_pages_are_never_kept_by_nginx(site):
         assert own.headers["X-Cache-Status"] != "HIT"
     anonymous = requests.get(base + GUITARISTE, timeout=30)
     assert "connecté comme modérateur" not in anonymous.text
+
+
+def test_nginx_serves_the_collected_static_files_kept_a_year(site, tmp_path):
+    base, _env = site
+    href = stylesheet(base)
+    sheet = requests.get(base + href, timeout=30)
+    assert sheet.status_code == 200
+    assert sheet.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert sheet.headers["Content-Type"].startswith("text/css")
+    assert sheet.content == (ROOT / "static" / "css" / "carnet.css").read_bytes()
+    plain = requests.get(base + "/static/css/carnet.css", timeout=30)
+    assert plain.headers["Cache-Control"] == "public, max-age=300"
+    assert plain.content == sheet.content
+    assert "GET /static/" not in carnet_log_so_far(base, tmp_path)
+
+
+def test_a_static_file_not_collected_yet_comes_from_carnet(site, tmp_path):
+    # Code deployed before collect-static ran: pages link a version the
+    # folder does not have yet. nginx asks Carnet instead of answering 404.
+    base, _env = site
+    href = stylesheet(base)
+    (tmp_path / "collected" / href.removeprefix("/static/")).unlink()
+    sheet = requests.get(base + href, timeout=30)
+    assert sheet.status_code == 200
+    assert sheet.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert sheet.content == (ROOT / "static" / "css" / "carnet.css").read_bytes()
+    wait_for(lambda: asked_carnet_for(tmp_path, href), "Carnet asked for the file")
+    assert requests.get(base + "/static/css/nothing.css", timeout=30).status_code == 404

@@ -12,7 +12,7 @@ from lxml import html
 from page_tour import seed, visit
 
 from app import factory
-from app.config import instance_secret_key
+from app.instance import instance_secret_key
 
 
 def directives(response) -> dict[str, str]:

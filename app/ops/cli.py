@@ -1,4 +1,4 @@
-"""The operator's commands: ``doctor``, ``export-comments``, ``import-comments``."""
+"""The operator's commands: ``doctor``, ``collect-static``, moving comments."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
@@ -29,6 +29,37 @@ def doctor_command() -> None:
     if wrong:
         click.echo(_("à corriger : %(topics)s", topics=", ".join(wrong)), err=True)
         raise SystemExit(1)
+
+
+@click.command("collect-static")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def collect_static_command(target: Path) -> None:
+    """Copy static/ into TARGET under versioned names, for nginx to serve."""
+    files = current_app.extensions["carnet_static"]
+    try:
+        done = files.collect(target)
+    except ValueError:
+        raise click.ClickException(
+            _(
+                "%(target)s est dans %(folder)s : choisissez un dossier à part.",
+                target=target,
+                folder=files.folder,
+            )
+        ) from None
+    except OSError as error:
+        # Each file is whole or absent: running the command again finishes.
+        raise click.ClickException(_("copie interrompue : %(e)s", e=error)) from None
+    click.echo(
+        _(
+            "%(copied)d fichier(s) copié(s) dans %(target)s, %(present)d déjà "
+            "présent(s), %(older)d ancienne(s) version(s) gardée(s).",
+            copied=done.copied,
+            present=done.present,
+            older=done.older,
+            target=target,
+        )
+    )
 
 
 def _progress(label: str) -> transfer.Progress:
@@ -92,5 +123,6 @@ def import_comments_command(source: Path) -> None:
 def init_app(app: Flask) -> None:
     """Register the operator's commands."""
     app.cli.add_command(doctor_command)
+    app.cli.add_command(collect_static_command)
     app.cli.add_command(export_comments_command)
     app.cli.add_command(import_comments_command)

@@ -12,6 +12,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -153,7 +154,10 @@ def _secret_key(settings: Settings) -> Finding:
     if settings.secret_key:
         origin = _("donnée par BLOG_SECRET_KEY")
     else:
-        origin = _("générée dans instance/secret_key (propre à cette machine)")
+        origin = _(
+            "générée dans %(file)s (propre à cette machine)",
+            file=Path(current_app.instance_path) / "secret_key",
+        )
     return Finding(
         _("clé secrète"),
         _(
