@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         extensions,
         httpcache,
         problems,
+        ratelimits,
         static_files,
         templating,
     )
@@ -73,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # registration): the page it keeps carries the security headers.
     httpcache.init_app(app)
     extensions.csrf.init_app(app)
+    ratelimits.register()
     extensions.limiter.init_app(app)
     extensions.babel.init_app(
         app,

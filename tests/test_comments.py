@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from helpers import (
@@ -323,6 +324,22 @@ def test_rate_limit_answers_429_in_french(make_app):
     assert response.status_code == 429
     assert "trop de requêtes" in text(response).lower()
     assert len(stored(app)) == 2
+
+
+def test_a_burst_of_comments_starts_no_thread_for_its_rate_limit(make_app, monkeypatch):
+    app = make_app(
+        RATELIMIT_ENABLED=True, settings={"comments": {"rate_limit": "100/minute"}}
+    )
+    client = app.test_client()
+    assert send(client, body="zéro").status_code == 303  # whatever starts once
+    started = []
+    real_start = threading.Thread.start
+    monkeypatch.setattr(
+        threading.Thread, "start", lambda t: (started.append(t.name), real_start(t))
+    )
+    for number in range(5):
+        assert send(client, body=f"Commentaire {number}").status_code == 303
+    assert started == []
 
 
 def test_moderator_comment_is_published_as_the_author(app, client, auth):
