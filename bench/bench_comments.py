@@ -36,8 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_http import free_port, gunicorn, server, wait_until_up  # noqa: E402
-from corpus import write_corpus  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench_http import corpus_of  # noqa: E402
+from helpers import free_port  # noqa: E402
+from servers import blog_env, gunicorn_process, running  # noqa: E402
 
 TOKEN = re.compile(rb'name="form_token" value="([^"]+)"')
 SETTINGS = """
@@ -195,22 +198,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         folder = Path(tmp)
-        write_corpus(folder / "posts", args.posts)
-        (folder / "blog.toml").write_text(SETTINGS, encoding="utf-8")
-        env = {
-            **os.environ,
-            "BLOG_POSTS_DIR": str(folder / "posts"),
-            "BLOG_DATABASE_URL": f"sqlite:///{folder / 'carnet.db'}",
-            "BLOG_SECRET_KEY": "bench",
-            "BLOG_SETTINGS": str(folder / "blog.toml"),
-        }
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        env = blog_env(folder, SETTINGS, posts=corpus_of(args.posts))
         sys.path.insert(0, str(ROOT))
         from zoneinfo import ZoneInfo
 
@@ -218,11 +206,9 @@ def main() -> None:
 
         index = PostIndex(folder / "posts", ZoneInfo("Europe/Paris"))
         urls = [post.url for post in index.visible()[: args.spread]]
-        port = free_port()
-        carnet = stack.enter_context(
-            gunicorn("wsgi:app", port, args.workers, env, folder / "carnet.log")
+        carnet, port = stack.enter_context(
+            gunicorn_process(env, folder / "carnet.log", args.workers)
         )
-        wait_until_up(f"http://127.0.0.1:{port}/", carnet)
         print(
             f"{args.posts} posts, comments on the {len(urls)} newest, {args.clients}"
             f" clients, gunicorn -w {args.workers}, SQLite, {args.seconds:.0f} s each"
@@ -248,23 +234,17 @@ def main() -> None:
             ISSO_SETTINGS.format(db=folder / "isso.db", port=isso_port),
             encoding="utf-8",
         )
-        isso_server = stack.enter_context(
-            server(
-                [
-                    str(isso),
-                    "-w",
-                    str(args.workers),
-                    "-b",
-                    f"127.0.0.1:{isso_port}",
-                    "--preload",
-                    "isso.run",
-                ],
+        isso_command = [str(isso), "-w", str(args.workers)]
+        isso_command += ["-b", f"127.0.0.1:{isso_port}", "--preload", "isso.run"]
+        stack.enter_context(
+            running(
+                isso_command,
                 {**os.environ, "ISSO_SETTINGS": str(settings)},
                 folder / "isso.log",
+                isso_port,
                 cwd=folder,  # not Carnet's folder: its gunicorn.conf.py is Carnet's
             )
         )
-        wait_until_up(f"http://127.0.0.1:{isso_port}/info", isso_server)
         theirs = load(isso_client, isso_port, urls, args.seconds, args.clients)
         print(f"Isso, POST to /new (JSON):            {theirs:8.1f} comments/s")
         print(f"ratio Carnet / Isso:                   {ours / theirs:8.2f}")

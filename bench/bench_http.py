@@ -14,37 +14,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from corpus import write_corpus  # noqa: E402
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def free_port() -> int:
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from servers import blog_env, gunicorn, nginx  # noqa: E402
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
@@ -57,63 +46,9 @@ def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 300) -> float:
-    """Wait for a 2xx/4xx answer at ``url``; return the seconds it took."""
-    start = time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args[0]} exited with {process.returncode}")
-        try:
-            get(url)
-            return time.perf_counter() - start
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not answer in {seconds} s")
-
-
-@contextmanager
-def server(args: list[str], env: dict, log: Path, cwd: Path = ROOT):
-    """Run a server process (from ``cwd``); stop it on exit."""
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            args, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def gunicorn(app: str, port: int, workers: int, env: dict, log: Path):
-    """Return the context of a gunicorn serving ``app`` on ``port``."""
-    command = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}"]
-    return server([*command, "--timeout", "120", app], env, log)
-
-
-def nginx_in_front(upstream: int, port: int, folder: Path):
-    """Return the context of nginx with deploy/nginx.conf in front of ``upstream``."""
-    site = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};")
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    site = site.replace("/var/cache/nginx/carnet", str(folder / "cache"))
-    (folder / "carnet.conf").write_text(site, encoding="utf-8")
-    temps = "".join(
-        f"  {kind}_temp_path {folder / kind};\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    (folder / "nginx.conf").write_text(
-        f"user root;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
-        f"error_log {folder / 'error.log'} warn;\n"
-        "events { worker_connections 512; }\n"
-        f"http {{\n  access_log off;\n{temps}  include {folder / 'carnet.conf'};\n}}\n",
-        encoding="utf-8",
-    )
-    command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")]
-    return server([*command, "-g", "daemon off;"], {}, folder / "nginx.out")
+def corpus_of(count: int):
+    """Return what fills a posts folder with ``count`` generated posts."""
+    return lambda folder: write_corpus(folder, count)
 
 
 def best_of(runs: int, measure) -> float:
@@ -213,32 +148,18 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         folder = Path(tmp)
-        write_corpus(folder / "posts", args.posts)
-        (folder / "blog.toml").write_text("", encoding="utf-8")
-        env = {
-            **os.environ,
-            "BLOG_POSTS_DIR": str(folder / "posts"),
-            "BLOG_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-            "BLOG_SECRET_KEY": "bench",
-            "BLOG_SETTINGS": str(folder / "blog.toml"),
-        }
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        carnet_port = free_port()
-        carnet = stack.enter_context(
-            gunicorn("wsgi:app", carnet_port, args.workers, env, folder / "carnet.log")
+        env = blog_env(folder, posts=corpus_of(args.posts))
+        started = time.perf_counter()
+        carnet_port = stack.enter_context(
+            gunicorn(env, folder / "carnet.log", args.workers)
         )
         base = f"http://127.0.0.1:{carnet_port}"
-        took = wait_until_up(base + "/", carnet)
+        get(base + "/")
+        took = time.perf_counter() - started
         print(
             f"{args.posts} posts, gunicorn -w {args.workers}: first 200 in {took:.1f} s"
         )
 
-        sys.path.insert(0, str(ROOT))
         from zoneinfo import ZoneInfo
 
         from app.content.index import PostIndex
@@ -263,26 +184,11 @@ def main() -> None:
             mimetype = headers.get("Content-Type", "text/html").split(";")[0]
             pages[path] = [mimetype, body.decode("latin-1")]
         (folder / "floor.json").write_text(json.dumps(pages), encoding="utf-8")
-
-        floor_port = free_port()
-        floor = stack.enter_context(
-            gunicorn(
-                "bench.floor:app",
-                floor_port,
-                args.workers,
-                {**env, "FLOOR_PAGES": str(folder / "floor.json")},
-                folder / "floor.log",
-            )
+        floor_env = {**env, "FLOOR_PAGES": str(folder / "floor.json")}
+        floor_port = stack.enter_context(
+            gunicorn(floor_env, folder / "floor.log", args.workers, "bench.floor:app")
         )
-        wait_until_up(f"http://127.0.0.1:{floor_port}/", floor)
-        nginx_port = None
-        if Path(NGINX).exists():
-            nginx_port = free_port()
-            (folder / "nginx").mkdir()
-            proxy = stack.enter_context(
-                nginx_in_front(carnet_port, nginx_port, folder / "nginx")
-            )
-            wait_until_up(f"http://127.0.0.1:{nginx_port}/", proxy)
+        nginx_port = stack.enter_context(nginx(carnet_port, folder / "nginx"))
 
         print(
             f"\n{'page':34} {'floor':>8} {'Carnet':>8} {'ratio':>6}"
@@ -297,13 +203,13 @@ def main() -> None:
         for path in paths:
             theirs = measure(f"http://127.0.0.1:{floor_port}{path}")
             ours = measure(base + path)
-            line = f"{path[:34]:34} {theirs:8.0f} {ours:8.0f} {ours / theirs:6.2f}"
-            if nginx_port:
-                url = f"http://127.0.0.1:{nginx_port}{path}"
-                get(url)  # into nginx's cache
-                cached = measure(url)
-                line += f" {cached:8.0f} {cached / theirs:6.2f}"
-            print(line)
+            url = f"http://127.0.0.1:{nginx_port}{path}"
+            get(url)  # into nginx's cache
+            cached = measure(url)
+            print(
+                f"{path[:34]:34} {theirs:8.0f} {ours:8.0f} {ours / theirs:6.2f}"
+                f" {cached:8.0f} {cached / theirs:6.2f}"
+            )
         rng = random.Random(5)
         sample = rng.sample(list(index.visible()), 10)
         browsed = ["/", *(p.url for p in sample)]

@@ -1,4 +1,8 @@
-"""Real servers for the tests that need them: gunicorn on a fresh blog, nginx."""
+"""Real servers for the tests that need them: gunicorn on a fresh blog, nginx.
+
+The benchmarks (bench/) use them too, with a generated blog instead of the
+fixture posts.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,9 +51,20 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-def blog_env(tmp_path: Path, settings: str = "", **extra: str) -> dict[str, str]:
-    """Make a blog in ``tmp_path`` (fixture posts, migrated SQLite); return its env."""
-    shutil.copytree(ROOT / "tests" / "posts", tmp_path / "posts")
+def blog_env(
+    tmp_path: Path,
+    settings: str = "",
+    posts: Callable[[Path], object] | None = None,
+    **extra: str,
+) -> dict[str, str]:
+    """Make a blog in ``tmp_path`` (migrated SQLite); return its environment.
+
+    ``posts`` fills the posts folder (default: a copy of the fixture posts).
+    """
+    if posts is None:
+        shutil.copytree(ROOT / "tests" / "posts", tmp_path / "posts")
+    else:
+        posts(tmp_path / "posts")
     (tmp_path / "blog.toml").write_text(settings, encoding="utf-8")
     env = {
         **os.environ,
@@ -74,33 +89,40 @@ def blog_env(tmp_path: Path, settings: str = "", **extra: str) -> dict[str, str]
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[int]:
-    """Run gunicorn on the blog of ``env``; yield its port."""
-    port = free_port()
+def running(
+    args: list[str], env: dict[str, str], log: Path, port: int, cwd: Path = ROOT
+) -> Iterator[subprocess.Popen]:
+    """Run a server (from ``cwd``) until it listens on ``port``; stop it after."""
     with log.open("w") as output:
         process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "-w",
-                str(workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--timeout",
-                "60",
-                "--access-logfile",
-                "-",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
+            args, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
         )
     try:
         wait_for_port(port, process, log)
-        yield port
+        yield process
     finally:
         stop(process)
+
+
+@contextmanager
+def gunicorn_process(
+    env: dict[str, str], log: Path, workers: int = 2, app: str = "wsgi:app"
+) -> Iterator[tuple[subprocess.Popen, int]]:
+    """Run gunicorn serving ``app`` (the blog of ``env``); yield it and its port."""
+    port = free_port()
+    command = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    command += ["--timeout", "60", "--access-logfile", "-", app]
+    with running(command, env, log, port) as process:
+        yield process, port
+
+
+@contextmanager
+def gunicorn(
+    env: dict[str, str], log: Path, workers: int = 2, app: str = "wsgi:app"
+) -> Iterator[int]:
+    """Run gunicorn serving ``app`` (the blog of ``env``); yield its port."""
+    with gunicorn_process(env, log, workers, app) as (_process, port):
+        yield port
 
 
 def nginx_site(
