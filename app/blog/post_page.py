@@ -8,7 +8,9 @@ document for every anonymous reader: its form carries a stateless token
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 
 from flask import (
     Blueprint,
@@ -16,12 +18,14 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from app import availability, httpcache
 from app.blog.listing import sidebar
@@ -78,17 +82,75 @@ def render_post(
     httpcache.modified(section.newest)
     # The form's token changes every few hours: so does the page.
     httpcache.expires_at(token.next_issue(now))
+    section_html = Markup(
+        render_template(
+            "comments/section.html",
+            post=post,
+            section=section,
+            form_token=token.issue(current_app.secret_key, post.url, now),
+        )
+    )
+    head, tail = _frame(post, newer, older, personal=as_moderator or g.get("private"))
+    return Markup(head) + section_html + Markup(tail), status
+
+
+class FrameCache:
+    """The frames of the most recently shown posts (a bounded LRU)."""
+
+    def __init__(self, size: int = 256) -> None:
+        """Keep at most ``size`` frames."""
+        self.size = size
+        self._frames: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[str, str] | None:
+        """Return the frame kept for ``key``, if any."""
+        with self._lock:
+            frame = self._frames.get(key)
+            if frame is not None:
+                self._frames.move_to_end(key)
+            return frame
+
+    def put(self, key: tuple, frame: tuple[str, str]) -> None:
+        """Keep a frame, forgetting the least recently used one if full."""
+        with self._lock:
+            self._frames[key] = frame
+            self._frames.move_to_end(key)
+            while len(self._frames) > self.size:
+                self._frames.popitem(last=False)
+
+
+# Stands for the comment area in a post page's frame.
+_SLOT = "\x00carnet-comment-area\x00"
+
+
+def _frame(
+    post: Post, newer: Post | None, older: Post | None, personal: bool
+) -> tuple[str, str]:
+    """Return the page around the comment area: (before it, after it).
+
+    A new comment changes only the comment area: the rest of the page (the
+    post, its neighbours, the sidebar) is rendered once per version of the
+    index and kept, unless the page is someone's own (a moderator, a flash).
+    """
+    key = (post.url, post_index().version)
+    frames = current_app.extensions.setdefault("carnet_frames", FrameCache())
+    if not personal and (kept := frames.get(key)) is not None:
+        sidebar(post.year, post.month)  # the page still depends on its month
+        return kept
     html = render_template(
         "blog/post.html",
         post=post,
         newer=newer,
         older=older,
-        section=section,
-        form_token=token.issue(current_app.secret_key, post.url, now),
+        section_html=Markup(_SLOT),
         cover=cover_of(post),
         **sidebar(post.year, post.month),
     )
-    return html, status
+    head, _, tail = html.partition(_SLOT)
+    if not personal:
+        frames.put(key, (head, tail))
+    return head, tail
 
 
 def cover_of(post: Post) -> dict | None:
