@@ -76,15 +76,7 @@ def carnet_client(port: int, urls: list[str], seconds: float, seed: int) -> int:
                 "body": f"Commentaire {done} du lecteur {seed} : {rng.random()}",
             }
         )
-        connection.request(
-            "POST",
-            url,
-            body,
-            {"Content-Type": "application/x-www-form-urlencoded"},
-        )
-        answer = connection.getresponse()
-        answer.read()
-        if answer.status == 303:
+        if post(connection, url, body, "application/x-www-form-urlencoded") == 303:
             done += 1
     return done
 
@@ -103,17 +95,17 @@ def isso_client(port: int, urls: list[str], seconds: float, seed: int) -> int:
                 "title": "Un billet",
             }
         )
-        connection.request(
-            "POST",
-            f"/new?uri={url}",
-            payload,
-            {"Content-Type": "application/json"},
-        )
-        answer = connection.getresponse()
-        answer.read()
-        if answer.status == 201:
+        if post(connection, f"/new?uri={url}", payload, "application/json") == 201:
             done += 1
     return done
+
+
+def post(connection, path: str, body: str, content_type: str) -> int:
+    """POST ``body`` on a kept-alive connection; return the answer's status."""
+    connection.request("POST", path, body, {"Content-Type": content_type})
+    answer = connection.getresponse()
+    answer.read()
+    return answer.status
 
 
 def load(client, port: int, urls: list[str], seconds: float, clients: int) -> float:

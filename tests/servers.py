@@ -77,6 +77,12 @@ def blog_env(
         "BLOG_INSTANCE_DIR": str(tmp_path / "instance"),
         **extra,
     }
+    migrate(env)
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    """Bring the database of the blog in ``env`` up to date, as a user would."""
     subprocess.run(
         [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
         cwd=ROOT,
@@ -85,7 +91,6 @@ def blog_env(
         capture_output=True,
         timeout=120,
     )
-    return env
 
 
 @contextmanager

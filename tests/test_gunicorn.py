@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import free_port
+from servers import migrate
 
 requests = pytest.importorskip("requests")
 
@@ -95,14 +96,7 @@ def start_gunicorn(tmp_path: Path):
             CARNET_WORKERS="2",
         )
         if "posts_per_page" not in settings:  # a bad file could not migrate
-            subprocess.run(
-                [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                timeout=120,
-            )
+            migrate(env)
         out, err = tmp_path / f"out-{port}.log", tmp_path / f"err-{port}.log"
         with out.open("w") as stdout, err.open("w") as stderr:
             process = subprocess.Popen(
