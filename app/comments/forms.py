@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from app.comments.section import FormState
 from app.comments.service import Draft
 from app.config import current_settings
+from app.text import UnusableText, clean
 
 #: The fields a reader fills in, as the form shows them again.
 SHOWN_FIELDS = ("author", "email", "website", "body", "parent_id", "notify")
@@ -63,6 +64,17 @@ def _within_max_length(form: Form, field: Field) -> None:
         )
 
 
+def _clean(value: str | None) -> str | None:
+    """Normalise what the reader typed (app.text): NFC, no control characters."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return clean(value)
+    except UnusableText:
+        # WTForms shows a filter's ValueError as the field's error.
+        raise ValueError(_l("Ce texte contient des caractères illisibles.")) from None
+
+
 def _strip(value: str | None) -> str | None:
     """Trim surrounding white space from a submitted value."""
     return value.strip() if isinstance(value, str) else value
@@ -91,7 +103,7 @@ class CommentForm(Form):
     """
 
     author = StringField(
-        filters=[_strip],
+        filters=[_clean, _strip],
         validators=[
             DataRequired(message=_l("Indiquez votre nom.")),
             Length(
@@ -100,7 +112,7 @@ class CommentForm(Form):
         ],
     )
     email = EmailField(
-        filters=[_blank_to_none],
+        filters=[_clean, _blank_to_none],
         validators=[
             Optional(),
             Length(max=254, message=_l("Cette adresse e-mail est trop longue.")),
@@ -111,7 +123,7 @@ class CommentForm(Form):
         ],
     )
     website = StringField(
-        filters=[_blank_to_none],
+        filters=[_clean, _blank_to_none],
         validators=[
             Optional(),
             Length(max=500, message=_l("Cette adresse est trop longue.")),
@@ -119,17 +131,17 @@ class CommentForm(Form):
         ],
     )
     body = TextAreaField(
-        filters=[_strip],
+        filters=[_clean, _strip],
         validators=[
             DataRequired(message=_l("Écrivez un commentaire avant de l'envoyer.")),
             _within_max_length,
         ],
     )
-    parent_id = HiddenField(filters=[_parent])
+    parent_id = HiddenField(filters=[_clean, _parent])
     # Reply notifications (SPEC §12); without an e-mail address it is ignored.
     notify = BooleanField()
     # Humans never see this field (hidden by CSS); form-filling bots do.
-    homepage = StringField()
+    homepage = StringField(filters=[_clean])
 
 
 def submitted() -> CommentForm:
