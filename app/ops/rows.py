@@ -21,8 +21,9 @@ from app.text import UnusableText, clean
 TABLE: sa.Table = Comment.__table__  # type: ignore[assignment]
 COLUMNS = tuple(column.name for column in TABLE.columns)
 # Columns added after export-comments existed, with the value an older file
-# stands for (0004_outbox: nobody had asked for reply notifications).
-LATER_COLUMNS = {"notify": False}
+# stands for (0004_outbox: nobody had asked for reply notifications;
+# 0005_sessions_submissions: no comment came with a form submission key).
+LATER_COLUMNS = {"notify": False, "submission": None}
 # Comment ids are INTEGER columns: PostgreSQL's int4 is the narrower bound.
 MAX_ID = 2**31 - 1
 
