@@ -138,16 +138,22 @@ def _only_stored(response: Response) -> bool:
     return response.status_code not in (422, 503)
 
 
-def _token_problem(post: Post) -> str | None:
-    """Return why the form's token is refused, or None when it is good."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return None  # tests that exercise the rest of the form
-    checked = token.check(
-        current_app.secret_key, post.url, request.form.get("form_token"), time.time()
-    )
+def _token_problem(post: Post) -> tuple[str | None, int | None]:
+    """Return why the form's token is refused (None: it is good), and its issue time.
+
+    The issue time (None without a valid token) makes a form sent twice one
+    submission (app.comments.service.submission_key).
+    """
+    sent = request.form.get("form_token")
+    checked = token.check(current_app.secret_key, post.url, sent, time.time())
     if checked is token.TokenCheck.VALID:
-        return None
-    return _("La page a expiré : renvoyez le formulaire, votre texte est conservé.")
+        return None, token.issued_of(sent)
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return None, None  # tests that exercise the rest of the form
+    return (
+        _("La page a expiré : renvoyez le formulaire, votre texte est conservé."),
+        None,
+    )
 
 
 # The session CSRF of Flask-WTF is for moderators; this form has its own
@@ -163,7 +169,7 @@ def comment(year: int, month: str, slug: str):
     if cross_site(request):
         abort(403)
     form = forms.submitted()
-    refused = _token_problem(post)
+    refused, issued = _token_problem(post)
     if refused or form.errors:
         state = forms.state_of(form, **({"form": refused} if refused else {}))
         return render_post(post, state, form.parent_id.data, status=422)
@@ -172,6 +178,7 @@ def comment(year: int, month: str, slug: str):
         ip=request.remote_addr,
         user_agent=request.user_agent.string,
         as_moderator=current_user.is_authenticated,
+        form_issued=issued,
     )
     try:
         outcome = availability.needed("storing a comment", lambda: submit(post, draft))

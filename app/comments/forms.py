@@ -175,9 +175,17 @@ def state_of(form: CommentForm, /, **more_errors: str) -> FormState:
 
 
 def draft_of(
-    form: CommentForm, *, ip: str | None, user_agent: str | None, as_moderator: bool
+    form: CommentForm,
+    *,
+    ip: str | None,
+    user_agent: str | None,
+    as_moderator: bool,
+    form_issued: int | None = None,
 ) -> Draft:
-    """Return the comment a validated form carries, for the service."""
+    """Return the comment a validated form carries, for the service.
+
+    ``form_issued`` is when the form's (valid) token was issued.
+    """
     return Draft(
         author=form.author.data,
         body=form.body.data,
@@ -189,4 +197,5 @@ def draft_of(
         user_agent=user_agent,
         as_moderator=as_moderator,
         notify=bool(form.notify.data),
+        form_issued=form_issued,
     )
