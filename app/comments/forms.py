@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from types import MappingProxyType
+from urllib.parse import parse_qsl
 
-from flask import request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import (
     BooleanField,
     EmailField,
@@ -142,13 +145,58 @@ class CommentForm(Form):
     notify = BooleanField()
     # Humans never see this field (hidden by CSS); form-filling bots do.
     homepage = StringField(filters=[_clean])
+    #: True when the form was larger than a request may be and its text was cut.
+    cut = False
 
 
 def submitted() -> CommentForm:
-    """Return the form as the reader sent it, validated."""
-    form = CommentForm(request.form)
+    """Return the form as the reader sent it, validated.
+
+    A form larger than the request limit (MAX_CONTENT_LENGTH) is read as far
+    as it fits, its text cut to the comment's length limit, and ``form.cut``
+    is True: the page shows it again rather than Werkzeug's 413 page.
+    """
+    try:
+        form = CommentForm(request.form)
+    except RequestEntityTooLarge:
+        form = CommentForm(_what_fits())
+        form.cut = True
     form.validate()
     return form
+
+
+# The most of a too large form read (and dropped) after what fits.
+DRAINED = 16 * 1024 * 1024
+# The end of a cut urlencoded body may stop inside an escape ("%", "%E").
+_CUT_ESCAPE = re.compile(r"%[0-9A-Fa-f]?$")
+
+
+def _what_fits() -> MultiDict:
+    """Read the start of a form too large to be received, as far as the limit.
+
+    Only a plain browser form (urlencoded) with a known length is read: the
+    fields before the text come whole, the text comes cut.
+    """
+    length = request.content_length
+    if request.mimetype != "application/x-www-form-urlencoded" or not length:
+        return MultiDict()
+    limit = min(length, current_app.config["MAX_CONTENT_LENGTH"] or length)
+    stream = request.environ["wsgi.input"]
+    raw = stream.read(limit).decode("ascii", "replace")
+    # Read the rest too (up to a point): a browser still sending when the
+    # connection closes shows "connection reset", not the page with its text.
+    unread = min(length - limit, DRAINED)
+    while unread > 0:
+        chunk = stream.read(min(unread, 64 * 1024))
+        if not chunk:
+            break
+        unread -= len(chunk)
+    # A character cut in the middle of its bytes is dropped, not replaced.
+    pairs = parse_qsl(_CUT_ESCAPE.sub("", raw), keep_blank_values=True, errors="ignore")
+    fields = MultiDict(pairs)
+    if "body" in fields:
+        fields["body"] = fields["body"][: current_settings().comments.max_length]
+    return fields
 
 
 def state_of(form: CommentForm, /, **more_errors: str) -> FormState:
