@@ -63,8 +63,9 @@ def test_forbidden_page_is_french(make_app):
 
 def test_too_many_login_attempts_give_a_french_429(make_app):
     client = make_app(RATELIMIT_ENABLED=True).test_client()
-    for _ in range(10):
-        answer = client.post("/login", data={"username": "x", "password": "y"})
+    # Ten names, so that only the per-address limit is reached (not an account's).
+    for n in range(10):
+        answer = client.post("/login", data={"username": f"x{n}", "password": "y"})
         assert answer.status_code == 401
     response = client.post("/login", data={"username": "x", "password": "y"})
     assert_french_page_with_layout(response, 429, "Trop de requêtes")
