@@ -168,3 +168,14 @@ def test_a_name_the_terminal_could_not_decode_is_refused_with_a_message(app):
     )
     assert result.exit_code != 0
     assert "UTF-8" in result.output
+
+
+def test_new_post_cleans_the_title_it_is_given(app, posts_dir):
+    result = app.test_cli_runner().invoke(
+        args=["new-post", f"{DECOMPOSED}\x1b au lac", "--labels", "été\x07"]
+    )
+    assert result.exit_code == 0, result.output
+    [written] = [p for p in posts_dir.glob("*.md") if "au-lac" in p.name]
+    text_written = written.read_text(encoding="utf-8")
+    assert 'title: "Zoé au lac"' in text_written
+    assert 'labels: ["été"]' in text_written
