@@ -167,3 +167,17 @@ def test_a_browser_sending_a_too_large_comment_gets_the_page_back(live_server):
     assert response.status_code == 413
     assert "trop long pour être reçu" in response.text
     assert "Encore un très long avis." in response.text
+
+
+def test_a_too_large_comment_over_the_rate_limit_still_comes_back(make_app):
+    app = make_app(
+        RATELIMIT_ENABLED=True, settings={"comments": {"rate_limit": "1/minute"}}
+    )
+    client = app.test_client()
+    assert send(client, author="Lucie", body="Premier").status_code == 303
+    long_text = "Un très long avis. " * 120_000
+    response = client.post(GUITARISTE, data={"author": "Lucie", "body": long_text})
+    assert response.status_code == 429
+    kept = html.fromstring(response.data).xpath("//textarea[@name='body']")[0].text
+    assert long_text.startswith(kept.strip()) and len(kept.strip()) > 4000
+    assert "coupé à 4096 caractères" in text(response)

@@ -162,6 +162,7 @@ def too_many_comments(error: HTTPException):
         "Vous avez envoyé beaucoup de commentaires en peu de temps : votre texte "
         "est conservé, renvoyez-le dans quelques minutes."
     )
-    state = forms.state_of(form, form=message)
+    cut = {"body": _cut_message()} if form.cut else {}
+    state = forms.state_of(form, form=message, **cut)
     html, _status = render_post(post, state, form.parent_id.data)
     return html, 429, exception_headers(error)
