@@ -37,6 +37,7 @@ def test_the_wait_doubles_after_each_failure_up_to_a_ceiling():
     waits = [throttle.wait_after(n) for n in range(1, 8)]
     assert waits == [0, 0, 1, 2, 4, 8, 16]
     assert throttle.wait_after(40) == throttle.MAX_WAIT == 900
+    assert throttle.wait_after(5000) == 900
 
 
 def test_after_three_wrong_passwords_the_account_waits_even_for_the_right_one(

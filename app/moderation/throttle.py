@@ -41,7 +41,9 @@ def wait_after(failures: int, first_wait: float = FIRST_WAIT) -> float:
     """Return how long an account waits after ``failures`` failures in a row."""
     if failures < FREE_FAILURES:
         return 0.0
-    return min(first_wait * 2 ** (failures - FREE_FAILURES), MAX_WAIT)
+    # The exponent is bounded: 2 ** 1100 would not even fit in a float.
+    doublings = min(failures - FREE_FAILURES, 30)
+    return min(first_wait * 2**doublings, MAX_WAIT)
 
 
 def _enabled() -> bool:
