@@ -22,6 +22,7 @@ import io
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote_to_bytes
 
@@ -35,11 +36,12 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from page_tour import IMAGES_URL, mail_stops
 from page_tour import seed as seed_blog
-from werkzeug.routing import Rule
+from werkzeug.routing import PathConverter, Rule
 
 from app import create_app
 from app.extensions import db, post_index
 from app.moderation.accounts import find
+from app.moderation.models import Moderator
 
 EXAMPLES = int(os.environ.get("CARNET_FUZZ_EXAMPLES", "6"))
 SEED = int(os.environ.get("CARNET_FUZZ_SEED", "20261129"))
@@ -51,32 +53,13 @@ FORM_NAMES = ("author", "email", "website", "body", "parent_id", "notify")
 FORM_NAMES += ("homepage", "form_token", "username", "password", "next", "ids")
 FORM_NAMES += ("action", "tab", "csrf_token", "confirm", "x")
 
+# Unicode digits, numbers too large, words the app knows, control characters,
+# a lone surrogate, addresses that try to leave the site.
 ODD = (
-    "²",
-    "¹",
-    "١٢",
-    "99999999999999999999999",
-    str(2**63),
-    "-1",
-    "0",
-    "1e3",
-    " 7 ",
-    "\r\n",
-    "\x00",
-    "Bob\x1b",
-    "\ud800",
-    "%",
-    "%zz",
-    "../../etc/passwd",
-    "//evil.example/",
-    "javascript:alert(1)",
+    *"² ¹ ١٢ -1 0 1e3 % %zz rss webp approve spam pending marie".split(),
+    *("99999999999999999999999", str(2**63), " 7 ", "\r\n", "\x00", "Bob\x1b"),
+    *("\ud800", "../../etc/passwd", "//evil.example/", "javascript:alert(1)"),
     "<script>alert(1)</script>",
-    "rss",
-    "webp",
-    "approve",
-    "spam",
-    "pending",
-    "marie",
 )
 
 # Values that mean something here: Unicode digits, huge numbers, control
@@ -142,7 +125,7 @@ def known_values(app: Flask) -> dict[str, tuple[str, ...]]:
 def request_for(rule: Rule, method: str, known: dict[str, tuple[str, ...]]):
     """Return a strategy of (path, query string, form body, content type)."""
     variables = {
-        name: (path_value if type(conv).__name__ == "PathConverter" else segment)(
+        name: (path_value if isinstance(conv, PathConverter) else segment)(
             known.get(name, ())
         )
         for name, conv in rule._converters.items()
@@ -165,7 +148,7 @@ def request_for(rule: Rule, method: str, known: dict[str, tuple[str, ...]]):
 
 
 @pytest.fixture(scope="module")
-def fuzzed_app(tmp_path_factory, migrated_sqlite: Path) -> Flask:
+def fuzzed_app(tmp_path_factory, migrated_sqlite: Path) -> Iterator[Flask]:
     """Return one app for the whole walk, seeded with posts, photos and comments."""
     folder = tmp_path_factory.mktemp("fuzz")
     shutil.copytree(FIXTURE_POSTS, folder / "posts")
@@ -186,8 +169,6 @@ def fuzzed_app(tmp_path_factory, migrated_sqlite: Path) -> Flask:
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     with app.app_context():
         upgrade()
-        from app.moderation.models import Moderator
-
         db.session.add(
             Moderator(
                 username=MODERATOR.username, password_hash=moderator_password_hash()
