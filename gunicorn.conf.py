@@ -17,6 +17,10 @@ master loads the application before listening, and ``kill -HUP`` checks the
 settings before it starts new workers (``on_reload``). HUP reads the
 settings again; new code needs a restart (``systemctl restart``, or USR2
 then QUIT to the old master for a restart without a gap).
+
+The application's own log lines (``carnet.*`` from INFO up: a comment that
+awaits moderation, mail, the database away…) go to gunicorn's error log, in
+its format, wherever ``errorlog`` sends it.
 """
 
 import gc
@@ -62,6 +66,46 @@ try:
 except ConfigError as err:
     sys.exit(f"Carnet cannot start: {err}")  # as wsgi.py words it
 """
+
+
+# The application's loggers, and the level from which their lines are kept.
+APP_LOGGERS = {"carnet": logging.INFO, "flask-limiter": logging.WARNING}
+
+
+class ToErrorLog(logging.Handler):
+    """Hand the application's records to gunicorn's error log.
+
+    Looked up at each record, not copied: gunicorn replaces its handlers
+    when it reloads (HUP), and this keeps following them.
+    """
+
+    carnet_error_log = True  # how a second run of this file finds it
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Let gunicorn's error logger write the record, at its --log-level."""
+        error_log = logging.getLogger("gunicorn.error")
+        if error_log.isEnabledFor(record.levelno):
+            error_log.handle(record)
+
+
+def send_app_logs_to_error_log() -> None:
+    """Give the app's loggers gunicorn's error log (once: HUP reads this file again).
+
+    Without it, Python drops their INFO lines (no handler, level WARNING):
+    the README's "a line goes to the log" for a waiting comment never
+    showed under gunicorn.
+    """
+    for name, level in APP_LOGGERS.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        if not any(getattr(h, "carnet_error_log", False) for h in logger.handlers):
+            logger.addHandler(ToErrorLog())
+        # Not to the root as well: a handler there would print them twice.
+        logger.propagate = False
+
+
+# Before the master loads the application: its first lines are kept too.
+send_app_logs_to_error_log()
 
 
 class QuietProbes(logging.Filter):

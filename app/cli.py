@@ -22,6 +22,7 @@ from app.importers.journal import import_running, leftovers
 from app.links import absolute
 from app.problems import describe
 from app.serve import serve_command
+from app.text import UnusableText, clean
 
 
 @click.command("check")
@@ -104,6 +105,11 @@ def _orphan_comment_warnings(index) -> list[str]:
 def new_post_command(title: str, labels: str, open_editor: bool) -> None:
     """Create a draft post file; print where it is and where to preview it."""
     settings = current_settings()
+    try:
+        # As every text coming in: NFC, no control character (app.text).
+        title, labels = clean(title).strip(), clean(labels)
+    except UnusableText:
+        raise click.ClickException(_("titre illisible : tapez-le en UTF-8")) from None
     now = datetime.now(settings.site.tz)
     slug = slugify(title)
     path = settings.posts_dir / f"{now:%Y-%m-%d}-{slug}.md"

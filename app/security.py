@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, abort, request
 
 from app.config import current_settings
 
@@ -90,6 +90,18 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_files() -> None:
+    """Refuse with 400 a POST carrying a file: no form of Carnet takes one.
+
+    Such a part is not a form field (``request.form`` leaves it out), so a
+    file sent as the comment's text would otherwise be read as no text.
+    """
+    if request.method == "POST" and request.mimetype == "multipart/form-data":
+        if request.files:
+            abort(400)
+
+
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Add the security headers to every response; refuse uploaded files."""
+    app.before_request(refuse_files)
     app.after_request(add_security_headers)

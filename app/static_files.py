@@ -52,7 +52,7 @@ class StaticFiles:
         path = safe_join(str(self.folder), name)
         try:
             mtime = Path(path).stat().st_mtime_ns if path else None
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in the name (/static/%00)
             return None
         if mtime is None:
             return None

@@ -91,6 +91,7 @@ def test_export_writes_every_field_of_every_comment_as_json_lines(app, tmp_path)
         "is_author": False,
         "blogger_id": "tag:blogger.com,1999:blog-1.post-2",
         "notify": False,
+        "submission": None,
     }
     assert lines[1]["parent_id"] == 1
     assert lines[1]["created"] == "2024-03-10T07:00:00+00:00"

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 from flask import abort
-from helpers import BROUILLON, NULLE_PART, send
+from helpers import BROUILLON, GUITARISTE, NULLE_PART, send, text
 from lxml import html
 
 
@@ -63,8 +63,9 @@ def test_forbidden_page_is_french(make_app):
 
 def test_too_many_login_attempts_give_a_french_429(make_app):
     client = make_app(RATELIMIT_ENABLED=True).test_client()
-    for _ in range(10):
-        answer = client.post("/login", data={"username": "x", "password": "y"})
+    # Ten names, so that only the per-address limit is reached (not an account's).
+    for n in range(10):
+        answer = client.post("/login", data={"username": f"x{n}", "password": "y"})
         assert answer.status_code == 401
     response = client.post("/login", data={"username": "x", "password": "y"})
     assert_french_page_with_layout(response, 429, "Trop de requêtes")
@@ -100,7 +101,7 @@ def test_server_error_logs_the_traceback_and_shows_none(broken_app, caplog):
     assert "Traceback" in caplog.text
 
 
-def test_too_many_comments_give_the_french_429_page(make_app):
+def test_too_many_comments_give_a_french_429_that_keeps_the_text(make_app):
     app = make_app(
         RATELIMIT_ENABLED=True,
         settings={"comments": {"rate_limit": "2/minute", "moderation": "never"}},
@@ -111,7 +112,72 @@ def test_too_many_comments_give_the_french_429_page(make_app):
         assert sent.status_code == 303
     response = send(client, author="Lucie", body="Encore un")
     assert response.status_code == 429
+    assert response.headers["Retry-After"]
+    assert response.headers["Cache-Control"] == "private, no-store"
     tree = html.fromstring(response.data)
     assert tree.get("lang") == "fr"
     assert tree.find(".//main") is not None
-    assert "Trop de" in tree.findtext(".//h1")
+    assert tree.xpath("//textarea[@name='body']")[0].text.strip() == "Encore un"
+    assert tree.xpath("//input[@name='author']/@value") == ["Lucie"]
+    assert "beaucoup de commentaires en peu de temps" in text(response)
+
+
+def test_a_405_says_which_methods_the_address_accepts(client):
+    response = client.put(GUITARISTE)
+    assert_french_page_with_layout(response, 405, "Méthode non autorisée")
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD", "POST"}
+    response = client.post("/feeds/posts/default")
+    assert response.status_code == 405
+    assert "POST" not in response.headers["Allow"]
+
+
+def test_a_request_too_large_gets_the_french_413_page(client):
+    response = client.post("/login", data={"username": "x" * (2 * 1024 * 1024)})
+    assert_french_page_with_layout(response, 413, "Envoi trop volumineux")
+
+
+def test_a_comment_too_large_to_be_received_comes_back_cut_with_the_reason(client):
+    long_text = "Un très long avis. " * 120_000  # about 2.3 MB, over the 1 MiB limit
+    # In the order a browser sends the fields: the text comes last but one.
+    fields = {"author": "Lucie", "email": "lucie@example.org", "body": long_text}
+    response = client.post(GUITARISTE, data={**fields, "homepage": ""})
+    assert response.status_code == 413
+    assert response.headers["Cache-Control"] == "private, no-store"
+    tree = html.fromstring(response.data)
+    assert tree.get("lang") == "fr"
+    assert tree.xpath("//input[@name='author']/@value") == ["Lucie"]
+    assert tree.xpath("//input[@name='email']/@value") == ["lucie@example.org"]
+    kept = tree.xpath("//textarea[@name='body']")[0].text.strip()
+    assert len(kept) <= 4096
+    assert long_text.startswith(kept)
+    assert len(kept) > 4000
+    assert "trop long pour être reçu" in text(response)
+    assert "coupé à 4096 caractères" in text(response)
+
+
+def test_a_browser_sending_a_too_large_comment_gets_the_page_back(live_server):
+    requests = pytest.importorskip("requests")
+    long_text = "Encore un très long avis. " * 80_000  # about 2 MB
+    response = requests.post(
+        live_server + GUITARISTE,
+        data={"author": "Lucie", "body": long_text},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert response.status_code == 413
+    assert "trop long pour être reçu" in response.text
+    assert "Encore un très long avis." in response.text
+
+
+def test_a_too_large_comment_over_the_rate_limit_still_comes_back(make_app):
+    app = make_app(
+        RATELIMIT_ENABLED=True, settings={"comments": {"rate_limit": "1/minute"}}
+    )
+    client = app.test_client()
+    assert send(client, author="Lucie", body="Premier").status_code == 303
+    long_text = "Un très long avis. " * 120_000
+    response = client.post(GUITARISTE, data={"author": "Lucie", "body": long_text})
+    assert response.status_code == 429
+    kept = html.fromstring(response.data).xpath("//textarea[@name='body']")[0].text
+    assert long_text.startswith(kept.strip()) and len(kept.strip()) > 4000
+    assert "coupé à 4096 caractères" in text(response)

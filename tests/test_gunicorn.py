@@ -8,6 +8,7 @@ bounded; nothing asserts on how long anything took.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from conftest import free_port
+from helpers import GUITARISTE
 from servers import migrate
 
 requests = pytest.importorskip("requests")
@@ -204,3 +206,29 @@ def test_hup_loads_new_settings_without_dropping_a_request(start_gunicorn):
     assert answers[-1] == (200, True)
     assert server.err.read_text().count("Booting worker") >= 4
     assert server.process.poll() is None
+
+
+def test_the_apps_own_log_lines_reach_gunicorns_error_log(start_gunicorn):
+    # The README promises a log line for each comment awaiting moderation
+    # when [mail] is absent; under gunicorn it must reach the error log.
+    server = start_gunicorn()
+    server.wait_until_up()
+    reader = requests.Session()
+    page = reader.get(server.base + GUITARISTE, timeout=30).text
+    token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
+    sent = reader.post(
+        server.base + GUITARISTE,
+        data={"author": "Zoé", "body": "Un avis", "form_token": token},
+        headers={"Origin": server.base},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert sent.status_code == 303
+    server.process.send_signal(signal.SIGTERM)
+    assert server.wait_for_exit() == 0
+    errors = server.err.read_text()
+    waiting = [line for line in errors.splitlines() if "awaits moderation" in line]
+    assert len(waiting) == 1, errors
+    assert "by Zoé" in waiting[0] and GUITARISTE in waiting[0]
+    assert "[INFO]" in waiting[0]  # in gunicorn's own format
+    assert "awaits moderation" not in server.out.read_text()  # not the access log

@@ -203,9 +203,10 @@ def test_logout_is_a_post(client, auth):
 def test_login_attempts_are_rate_limited(make_app):
     app = make_app(RATELIMIT_ENABLED=True)
     client = app.test_client()
+    # A name each time: the per-account throttle is tests/test_login_throttle.py.
     codes = [
-        client.post("/login", data={"username": "x", "password": "y"}).status_code
-        for _ in range(11)
+        client.post("/login", data={"username": f"x{n}", "password": "y"}).status_code
+        for n in range(11)
     ]
     assert codes[:10] == [401] * 10
     assert codes[10] == 429

@@ -98,3 +98,70 @@ def test_two_app_processes_share_one_comment_count_in_redis(
     finally:
         for key in redis_db.scan_iter(f"*{prefix}*"):
             redis_db.delete(key)
+
+
+# Wrong passwords for one account from a fresh app process, as a worker.
+LOGIN_WORKER = """
+import json, sys
+from flask_migrate import upgrade
+from app import create_app
+
+app = create_app({
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": sys.argv[1],
+    "CARNET_LOGIN_FIRST_WAIT": 600,
+    "settings": {},
+})
+with app.app_context():
+    upgrade()
+client = app.test_client()
+codes = [
+    client.post(
+        "/login",
+        data={"username": "marie", "password": "faux"},
+        environ_base={"REMOTE_ADDR": f"198.51.100.{sys.argv[3]}{n}"},
+    ).status_code
+    for n in range(int(sys.argv[2]))
+]
+print(json.dumps(codes))
+"""
+
+
+def test_two_app_processes_share_one_account_wait_in_redis(
+    redis_db, posts_dir, tmp_path
+):
+    prefix = f"carnet-test-{uuid.uuid4().hex}"
+    env = {
+        **os.environ,
+        "BLOG_POSTS_DIR": str(posts_dir),
+        "BLOG_DATABASE_URL": f"sqlite:///{tmp_path / 'blog.db'}",
+        "BLOG_SECRET_KEY": "redis-test",
+        "BLOG_SETTINGS": str(tmp_path / "absent.toml"),
+        "BLOG_RATELIMIT_STORAGE_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}",
+    }
+
+    def wrong_passwords(count: int, address: str) -> list[int]:
+        """Try ``count`` wrong passwords for marie from a new process."""
+        result = subprocess.run(
+            [sys.executable, "-c", LOGIN_WORKER, prefix, str(count), address],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return json.loads(result.stdout.splitlines()[-1])
+
+    try:
+        # Three free failures in one worker, from three addresses...
+        assert wrong_passwords(3, "1") == [401, 401, 401]
+        assert redis_db.keys(f"*{prefix}carnet/login/*"), "no count in Redis"
+        # ...and the account waits in another worker, from another address.
+        assert wrong_passwords(1, "2") == [429]
+    finally:
+        for key in redis_db.scan_iter(f"*{prefix}*"):
+            redis_db.delete(key)

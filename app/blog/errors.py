@@ -27,6 +27,13 @@ MESSAGES = {
         _l("Méthode non autorisée"),
         _l("Cette adresse ne répond pas à ce type de demande."),
     ),
+    413: (
+        _l("Envoi trop volumineux"),
+        _l(
+            "Ce que votre navigateur a envoyé dépasse la taille que ce blog "
+            "accepte. Raccourcissez-le, puis réessayez."
+        ),
+    ),
     429: (
         _l("Trop de requêtes"),
         _l(
@@ -51,6 +58,18 @@ MESSAGES = {
 }
 
 
+def exception_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """Return the headers an HTTP error carries (``Allow``, ``Retry-After``…).
+
+    Its Content-Type is left out: the page that answers has its own.
+    """
+    return [
+        (name, value)
+        for name, value in error.get_headers()
+        if name.lower() != "content-type"
+    ]
+
+
 def render_error(error: HTTPException):
     """Render an error page; an unknown address may still be an old alias."""
     code = error.code or 500
@@ -73,7 +92,8 @@ def render_error(error: HTTPException):
     response = render_template(
         "errors/error.html", code=code, title=title, message=message, **context
     )
-    return response, code
+    # A 405 must say what the address accepts (Allow): keep what the error says.
+    return response, code, exception_headers(error)
 
 
 def init_app(app: Flask) -> None:

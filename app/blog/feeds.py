@@ -1,4 +1,10 @@
-"""Atom and RSS feeds at Blogger's addresses: posts, a label's posts, comments."""
+"""Atom and RSS feeds at Blogger's addresses: posts, a label's posts, comments.
+
+Every text handed to feedgen goes through :func:`app.text.xml_safe` first:
+lxml refuses a character XML 1.0 forbids, and one such character in a post
+file or in a comment stored before text was cleaned must not cost readers
+the whole feed.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +29,7 @@ from app.content.post import Post
 from app.extensions import post_index
 from app.links import absolute, absolute_address
 from app.params import whole_number
+from app.text import xml_safe
 
 bp = Blueprint("feeds", __name__)
 
@@ -69,17 +76,17 @@ def new_feed(title: str, path: str, alternate: str | None = None) -> FeedGenerat
     """
     settings = current_settings()
     feed = FeedGenerator()
-    feed.id(absolute(path))
-    feed.title(title)
-    feed.subtitle(settings.site.description or title)
+    feed.id(xml_safe(absolute(path)))
+    feed.title(xml_safe(title))
+    feed.subtitle(xml_safe(settings.site.description or title))
     feed.link(
-        href=absolute(alternate or url_for("blog.home")),
+        href=xml_safe(absolute(alternate or url_for("blog.home"))),
         rel="alternate",
         type="text/html",
     )
-    feed.link(href=absolute(request.full_path.rstrip("?")), rel="self")
+    feed.link(href=xml_safe(absolute(request.full_path.rstrip("?"))), rel="self")
     feed.language(settings.site.language)
-    feed.author({"name": settings.author.name})
+    feed.author({"name": xml_safe(settings.author.name)})
     feed.generator("Carnet")
     return feed
 
@@ -108,7 +115,7 @@ def _thumbnail(entry, post: Post) -> None:
     url = absolute_address(image.src) if image is not None else None
     if image is None or url is None:
         return
-    thumbnail = {"url": url}
+    thumbnail = {"url": xml_safe(url)}
     if image.width and image.height:
         thumbnail.update(width=str(image.width), height=str(image.height))
     entry.media.thumbnail(thumbnail, group=None)
@@ -132,19 +139,20 @@ def _add_posts(feed: FeedGenerator, posts: Sequence[Post]) -> None:
     for post in reversed(shown):
         entry = feed.add_entry()
         entry.id(absolute(post.url))
-        entry.title(post.title)
+        entry.title(xml_safe(post.title))
         entry.link(href=absolute(post.url), rel="alternate")
         entry.published(post.date)
         updated = post.updated or post.date
         entry.updated(updated)
-        author = post.author or settings.author.name
+        author = xml_safe(post.author or settings.author.name)
         entry.author({"name": author})
         entry.dc.dc_creator(author)
         for label in post.labels:
-            entry.category(term=label)
+            entry.category(term=xml_safe(label))
         if post.summary:
-            entry.summary(post.summary)
-        entry.content(absolute_html(post_index().renderer.html(post)), type="html")
+            entry.summary(xml_safe(post.summary))
+        html = absolute_html(post_index().renderer.html(post))
+        entry.content(xml_safe(html), type="html")
         _thumbnail(entry, post)
         newest = max(newest or updated, updated)
     feed.updated(newest or datetime.now(UTC))
@@ -221,16 +229,16 @@ def _comments_feed(post: Post | None) -> Response:
             continue
         entry = feed.add_entry()
         entry.id(absolute(f"/comments/{comment.id}"))
-        entry.title(_comment_title(comment) or comment.author)
+        entry.title(xml_safe(_comment_title(comment) or comment.author))
         entry.link(
             href=absolute(f"{target.url}#c{comment.id}"),
             rel="alternate",
             type="text/html",
         )
-        entry.author({"name": comment.author})
+        entry.author({"name": xml_safe(comment.author)})
         entry.published(comment.created_utc)
         entry.updated(comment.created_utc)
-        entry.content(str(comment_html(comment.body)), type="html")
+        entry.content(xml_safe(str(comment_html(comment.body))), type="html")
     body = feed.atom_str(pretty=True)
     return Response(body, mimetype="application/atom+xml")
 

@@ -1,44 +1,33 @@
-"""The post page: an article with its comments (GET), and the comment form's POST.
+"""The post page's routes: an article with its comments (GET), the comment form's POST.
 
 The blog owns the page; the comments package is a service it calls with
-plain values (:func:`comment_section`, :func:`submit`). The page is the same
-document for every anonymous reader: its form carries a stateless token
-(app.comments.token), not a session.
+plain values (:func:`submit`). The page is the same document for every
+anonymous reader: its form carries a stateless token (app.comments.token),
+not a session. Whatever refuses a comment (invalid fields, an expired page,
+a text too large, too many comments, the database away) shows the page
+again with the reader's text and the reason.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
-from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
-from app import availability, httpcache
-from app.blog.listing import sidebar
-from app.blog.preview import NOINDEX, preview_of
+from app import availability
+from app.blog.errors import exception_headers, render_error
+from app.blog.post_render import render_post, render_preview
+from app.blog.preview import preview_of
 from app.comments import forms, token
 from app.comments.guard import Verdict
-from app.comments.section import FormState, comment_section, unavailable_section
 from app.comments.service import submit
 from app.config import current_settings
-from app.content.pictures import first_image
 from app.content.post import Post
 from app.extensions import csrf, limiter, post_index
-from app.links import absolute_address
 from app.params import whole_number
 from app.security import cross_site
 
@@ -52,126 +41,6 @@ def _published(year: int, month: str, slug: str) -> Post | None:
     if not (month.isascii() and month.isdigit()) or len(month) > 2:
         return None
     return post_index().get(year, int(month), slug)
-
-
-def render_post(
-    post: Post,
-    form_state: FormState | None = None,
-    reply_to: int | None = None,
-    status: int = 200,
-) -> tuple[str, int]:
-    """Render a post's page with its comments and the comment form.
-
-    Without the database the page still renders: the comments give way to
-    a notice, and the form keeps what the reader wrote.
-    """
-    index = post_index()
-    as_moderator = current_user.is_authenticated
-    try:
-        section = availability.needed(
-            "showing comments",
-            lambda: comment_section(post, form_state, reply_to, as_moderator),
-        )
-    except availability.Unavailable:
-        section = unavailable_section(form_state)
-    now = time.time()
-    newer, older = index.newer(post), index.older(post)
-    httpcache.shows_posts([post])
-    httpcache.shows_comments_of([post])
-    httpcache.depends_on(*(f"title:{p.url}" for p in (newer, older) if p))
-    httpcache.modified(section.newest)
-    # The form's token changes every few hours: so does the page.
-    httpcache.expires_at(token.next_issue(now))
-    section_html = Markup(
-        render_template(
-            "comments/section.html",
-            post=post,
-            section=section,
-            form_token=token.issue(current_app.secret_key, post.url, now),
-        )
-    )
-    head, tail = _frame(post, newer, older, personal=as_moderator or g.get("private"))
-    return Markup(head) + section_html + Markup(tail), status
-
-
-class FrameCache:
-    """The frames of the most recently shown posts (a bounded LRU)."""
-
-    def __init__(self, size: int = 256) -> None:
-        """Keep at most ``size`` frames."""
-        self.size = size
-        self._frames: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> tuple[str, str] | None:
-        """Return the frame kept for ``key``, if any."""
-        with self._lock:
-            frame = self._frames.get(key)
-            if frame is not None:
-                self._frames.move_to_end(key)
-            return frame
-
-    def put(self, key: tuple, frame: tuple[str, str]) -> None:
-        """Keep a frame, forgetting the least recently used one if full."""
-        with self._lock:
-            self._frames[key] = frame
-            self._frames.move_to_end(key)
-            while len(self._frames) > self.size:
-                self._frames.popitem(last=False)
-
-
-# Stands for the comment area in a post page's frame.
-_SLOT = "\x00carnet-comment-area\x00"
-
-
-def _frame(
-    post: Post, newer: Post | None, older: Post | None, personal: bool
-) -> tuple[str, str]:
-    """Return the page around the comment area: (before it, after it).
-
-    A new comment changes only the comment area: the rest of the page (the
-    post, its neighbours, the sidebar) is rendered once per version of the
-    index and kept, unless the page is someone's own (a moderator, a flash).
-    """
-    key = (post.url, post_index().version)
-    frames = current_app.extensions.setdefault("carnet_frames", FrameCache())
-    if not personal and (kept := frames.get(key)) is not None:
-        sidebar(post.year, post.month)  # the page still depends on its month
-        return kept
-    html = render_template(
-        "blog/post.html",
-        post=post,
-        newer=newer,
-        older=older,
-        section_html=Markup(_SLOT),
-        cover=cover_of(post),
-        **sidebar(post.year, post.month),
-    )
-    head, _, tail = html.partition(_SLOT)
-    if not personal:
-        frames.put(key, (head, tail))
-    return head, tail
-
-
-def cover_of(post: Post) -> dict | None:
-    """Return the post's first image as Open Graph wants it (absolute URL)."""
-    image = first_image(post_index().renderer.html(post))
-    url = absolute_address(image.src) if image is not None else None
-    if image is None or url is None:
-        return None
-    return {"url": url, "alt": image.alt, "width": image.width, "height": image.height}
-
-
-def render_preview(post: Post, template: str = "blog/post.html"):
-    """Render a draft or scheduled post for its author: banner, no comments."""
-    html = render_template(
-        template,
-        post=post,
-        preview=True,
-        cover=cover_of(post),
-        **(sidebar() if post.is_page else sidebar(post.year, post.month)),
-    )
-    return html, 200, NOINDEX
 
 
 @bp.get(RULE)
@@ -196,20 +65,38 @@ def _comment_rate_limit() -> str:
 
 
 def _only_stored(response: Response) -> bool:
-    """Count a POST against the limit unless the form came back with errors."""
-    return response.status_code not in (422, 503)
+    """Count a POST against the limit unless the form came back to be sent again."""
+    return response.status_code not in (413, 422, 503)
 
 
-def _token_problem(post: Post) -> str | None:
-    """Return why the form's token is refused, or None when it is good."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return None  # tests that exercise the rest of the form
-    checked = token.check(
-        current_app.secret_key, post.url, request.form.get("form_token"), time.time()
-    )
+def _token_problem(post: Post) -> tuple[str | None, int | None]:
+    """Return why the form's token is refused (None: it is good), and its issue time.
+
+    The issue time (None without a valid token) makes a form sent twice one
+    submission (app.comments.service.submission_key).
+    """
+    sent = request.form.get("form_token")
+    checked = token.check(current_app.secret_key, post.url, sent, time.time())
     if checked is token.TokenCheck.VALID:
-        return None
-    return _("La page a expiré : renvoyez le formulaire, votre texte est conservé.")
+        return None, token.issued_of(sent)
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return None, None  # tests that exercise the rest of the form
+    return (
+        _("La page a expiré : renvoyez le formulaire, votre texte est conservé."),
+        None,
+    )
+
+
+def _cut_message() -> str:
+    """Say that the text was too large to be received, and was cut."""
+    limit = current_settings().comments.max_length
+    return ngettext(
+        "Votre commentaire était trop long pour être reçu : il a été coupé à "
+        "%(num)d caractère. Relisez-le avant de l'envoyer à nouveau.",
+        "Votre commentaire était trop long pour être reçu : il a été coupé à "
+        "%(num)d caractères. Relisez-le avant de l'envoyer à nouveau.",
+        limit,
+    )
 
 
 # The session CSRF of Flask-WTF is for moderators; this form has its own
@@ -225,7 +112,10 @@ def comment(year: int, month: str, slug: str):
     if cross_site(request):
         abort(403)
     form = forms.submitted()
-    refused = _token_problem(post)
+    if form.cut:
+        state = forms.state_of(form, body=_cut_message())
+        return render_post(post, state, form.parent_id.data, status=413)
+    refused, issued = _token_problem(post)
     if refused or form.errors:
         state = forms.state_of(form, **({"form": refused} if refused else {}))
         return render_post(post, state, form.parent_id.data, status=422)
@@ -234,6 +124,7 @@ def comment(year: int, month: str, slug: str):
         ip=request.remote_addr,
         user_agent=request.user_agent.string,
         as_moderator=current_user.is_authenticated,
+        form_issued=issued,
     )
     try:
         outcome = availability.needed("storing a comment", lambda: submit(post, draft))
@@ -253,3 +144,25 @@ def comment(year: int, month: str, slug: str):
     # Spam is answered like a moderated comment: a bot learns nothing.
     flash(_("Votre commentaire sera visible après validation."), "info")
     return redirect(f"{post.url}#comments", code=303)
+
+
+@bp.errorhandler(429)
+def too_many_comments(error: HTTPException):
+    """Answer the rate limit with the post page and the reader's text, not a bare 429.
+
+    Flask-Limiter refuses the POST before the view runs: the form is read
+    here, so that what the reader typed comes back with the reason.
+    """
+    view_args = request.view_args or {}
+    post = _published(**view_args) if request.endpoint == "posts.comment" else None
+    if post is None:
+        return render_error(error)
+    form = forms.submitted()
+    message = _(
+        "Vous avez envoyé beaucoup de commentaires en peu de temps : votre texte "
+        "est conservé, renvoyez-le dans quelques minutes."
+    )
+    cut = {"body": _cut_message()} if form.cut else {}
+    state = forms.state_of(form, form=message, **cut)
+    html, _status = render_post(post, state, form.parent_id.data)
+    return html, 429, exception_headers(error)

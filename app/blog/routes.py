@@ -16,7 +16,7 @@ from flask import (
 
 from app import availability, httpcache
 from app.blog.listing import paginate, sidebar
-from app.blog.post_page import cover_of, render_preview
+from app.blog.post_render import cover_of, render_preview
 from app.blog.preview import preview_of
 from app.comments.service import approved_counts
 from app.content.post import Post

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from types import MappingProxyType
+from urllib.parse import parse_qsl
 
-from flask import request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import (
     BooleanField,
     EmailField,
@@ -28,6 +31,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from app.comments.section import FormState
 from app.comments.service import Draft
 from app.config import current_settings
+from app.text import UnusableText, clean
 
 #: The fields a reader fills in, as the form shows them again.
 SHOWN_FIELDS = ("author", "email", "website", "body", "parent_id", "notify")
@@ -63,6 +67,17 @@ def _within_max_length(form: Form, field: Field) -> None:
         )
 
 
+def _clean(value: str | None) -> str | None:
+    """Normalise what the reader typed (app.text): NFC, no control characters."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return clean(value)
+    except UnusableText:
+        # WTForms shows a filter's ValueError as the field's error.
+        raise ValueError(_l("Ce texte contient des caractères illisibles.")) from None
+
+
 def _strip(value: str | None) -> str | None:
     """Trim surrounding white space from a submitted value."""
     return value.strip() if isinstance(value, str) else value
@@ -91,7 +106,7 @@ class CommentForm(Form):
     """
 
     author = StringField(
-        filters=[_strip],
+        filters=[_clean, _strip],
         validators=[
             DataRequired(message=_l("Indiquez votre nom.")),
             Length(
@@ -100,7 +115,7 @@ class CommentForm(Form):
         ],
     )
     email = EmailField(
-        filters=[_blank_to_none],
+        filters=[_clean, _blank_to_none],
         validators=[
             Optional(),
             Length(max=254, message=_l("Cette adresse e-mail est trop longue.")),
@@ -111,7 +126,7 @@ class CommentForm(Form):
         ],
     )
     website = StringField(
-        filters=[_blank_to_none],
+        filters=[_clean, _blank_to_none],
         validators=[
             Optional(),
             Length(max=500, message=_l("Cette adresse est trop longue.")),
@@ -119,24 +134,69 @@ class CommentForm(Form):
         ],
     )
     body = TextAreaField(
-        filters=[_strip],
+        filters=[_clean, _strip],
         validators=[
             DataRequired(message=_l("Écrivez un commentaire avant de l'envoyer.")),
             _within_max_length,
         ],
     )
-    parent_id = HiddenField(filters=[_parent])
+    parent_id = HiddenField(filters=[_clean, _parent])
     # Reply notifications (SPEC §12); without an e-mail address it is ignored.
     notify = BooleanField()
     # Humans never see this field (hidden by CSS); form-filling bots do.
-    homepage = StringField()
+    homepage = StringField(filters=[_clean])
+    #: True when the form was larger than a request may be and its text was cut.
+    cut = False
 
 
 def submitted() -> CommentForm:
-    """Return the form as the reader sent it, validated."""
-    form = CommentForm(request.form)
+    """Return the form as the reader sent it, validated.
+
+    A form larger than the request limit (MAX_CONTENT_LENGTH) is read as far
+    as it fits, its text cut to the comment's length limit, and ``form.cut``
+    is True: the page shows it again rather than Werkzeug's 413 page.
+    """
+    try:
+        form = CommentForm(request.form)
+    except RequestEntityTooLarge:
+        form = CommentForm(_what_fits())
+        form.cut = True
     form.validate()
     return form
+
+
+# The most of a too large form read (and dropped) after what fits.
+DRAINED = 16 * 1024 * 1024
+# The end of a cut urlencoded body may stop inside an escape ("%", "%E").
+_CUT_ESCAPE = re.compile(r"%[0-9A-Fa-f]?$")
+
+
+def _what_fits() -> MultiDict:
+    """Read the start of a form too large to be received, as far as the limit.
+
+    Only a plain browser form (urlencoded) with a known length is read: the
+    fields before the text come whole, the text comes cut.
+    """
+    length = request.content_length
+    if request.mimetype != "application/x-www-form-urlencoded" or not length:
+        return MultiDict()
+    limit = min(length, current_app.config["MAX_CONTENT_LENGTH"] or length)
+    stream = request.environ["wsgi.input"]
+    raw = stream.read(limit).decode("ascii", "replace")
+    # Read the rest too (up to a point): a browser still sending when the
+    # connection closes shows "connection reset", not the page with its text.
+    unread = min(length - limit, DRAINED)
+    while unread > 0:
+        chunk = stream.read(min(unread, 64 * 1024))
+        if not chunk:
+            break
+        unread -= len(chunk)
+    # A character cut in the middle of its bytes is dropped, not replaced.
+    pairs = parse_qsl(_CUT_ESCAPE.sub("", raw), keep_blank_values=True, errors="ignore")
+    fields = MultiDict(pairs)
+    if "body" in fields:
+        fields["body"] = fields["body"][: current_settings().comments.max_length]
+    return fields
 
 
 def state_of(form: CommentForm, /, **more_errors: str) -> FormState:
@@ -163,9 +223,17 @@ def state_of(form: CommentForm, /, **more_errors: str) -> FormState:
 
 
 def draft_of(
-    form: CommentForm, *, ip: str | None, user_agent: str | None, as_moderator: bool
+    form: CommentForm,
+    *,
+    ip: str | None,
+    user_agent: str | None,
+    as_moderator: bool,
+    form_issued: int | None = None,
 ) -> Draft:
-    """Return the comment a validated form carries, for the service."""
+    """Return the comment a validated form carries, for the service.
+
+    ``form_issued`` is when the form's (valid) token was issued.
+    """
     return Draft(
         author=form.author.data,
         body=form.body.data,
@@ -177,4 +245,5 @@ def draft_of(
         user_agent=user_agent,
         as_moderator=as_moderator,
         notify=bool(form.notify.data),
+        form_issued=form_issued,
     )

@@ -33,6 +33,7 @@ class Comment(db.Model):
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_comment"),
         sa.UniqueConstraint("blogger_id", name="uq_comment_blogger_id"),
+        sa.UniqueConstraint("submission", name="uq_comment_submission"),
     )
 
     id: Mapped[int] = mapped_column()
@@ -66,6 +67,10 @@ class Comment(db.Model):
     # The commenter asked to be told by e-mail of replies (never without email).
     notify: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     blogger_id: Mapped[str | None] = mapped_column(sa.String(200))
+    # One form sent twice (two clicks, two workers) is one comment: a hash of
+    # the post, the author, the text and the form token's issue time, unique.
+    # None for comments that came another way (import, before 0005).
+    submission: Mapped[str | None] = mapped_column(sa.String(64))
 
     @property
     def created_utc(self) -> datetime:

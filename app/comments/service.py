@@ -6,12 +6,15 @@ the request, the session or a form.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.comments import guard, notify
 from app.comments.guard import Verdict
@@ -37,6 +40,9 @@ class Draft:
     user_agent: str | None = None
     as_moderator: bool = False
     notify: bool = False  # e-mail me the replies (ignored without an address)
+    # When the form's token was issued (None: no valid token): with the post,
+    # the author and the text, it names one submission of the form.
+    form_issued: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,39 @@ def is_repeat(post: Post, author: str, body: str) -> bool:
     return db.session.execute(query.limit(1)).first() is not None
 
 
+def submission_key(
+    post: Post, author: str, body: str, issued: int | None
+) -> str | None:
+    """Return the key of one submission of the form (None without a token).
+
+    Every reader of a post gets the same token for a few hours, so two
+    identical comments in that window are one comment sent twice (a double
+    click, a retry, two workers at once); stored unique, it is stored once.
+    """
+    if issued is None:
+        return None
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    named = json.dumps([post.url, author, digest, issued], ensure_ascii=False)
+    return hashlib.sha256(named.encode("utf-8")).hexdigest()
+
+
+def already_submitted(key: str | None) -> Comment | None:
+    """Return the comment stored under this submission key, if any."""
+    if key is None:
+        return None
+    query = sa.select(Comment).where(Comment.submission == key)
+    return db.session.scalars(query).first()
+
+
+def _same_again(comment: Comment) -> Outcome:
+    """Answer a form sent again as its first sending was answered."""
+    verdict = (
+        Verdict.PUBLISH if comment.status == CommentStatus.APPROVED else Verdict.HOLD
+    )
+    log.info("comment %s sent again: answered as before", comment.id)
+    return Outcome(verdict, "sent again", comment.id)
+
+
 def _parent_id(post: Post, value: int | None) -> int | None:
     """Return ``value`` if it names an approved comment on this post."""
     if value is None:
@@ -109,6 +148,13 @@ def submit(post: Post, draft: Draft) -> Outcome:
     transaction: a message is queued if and only if the comment is stored.
     """
     body = draft.body.replace("\r\n", "\n")
+    key = submission_key(post, draft.author, body, draft.form_issued)
+    repeat = is_repeat(post, draft.author, body)
+    # The same text by the same author: this very form sent again (answered
+    # as before), or a later one (refused by the guard).
+    earlier = already_submitted(key) if repeat else None
+    if earlier is not None:
+        return _same_again(earlier)
     candidate = guard.Candidate(
         author=draft.author,
         body=body,
@@ -116,7 +162,7 @@ def submit(post: Post, draft: Draft) -> Outcome:
         website=draft.website,
         honeypot=draft.honeypot,
         post_date=post.date,
-        is_repeat=is_repeat(post, draft.author, body),
+        is_repeat=repeat,
         by_moderator=draft.as_moderator,
     )
     now = datetime.now(UTC)
@@ -137,9 +183,18 @@ def submit(post: Post, draft: Draft) -> Outcome:
         status=verdict.status,
         is_author=draft.as_moderator,
         notify=bool(draft.notify and draft.email),
+        submission=key,
     )
     db.session.add(comment)
-    db.session.flush()  # the announcements name the comment by its id
+    try:
+        db.session.flush()  # the announcements name the comment by its id
+    except IntegrityError:
+        # The same submission, stored meanwhile by another request (worker).
+        db.session.rollback()
+        earlier = already_submitted(key)
+        if earlier is None:
+            raise
+        return _same_again(earlier)
     comment_id = comment.id  # read before the commit expires it
     if verdict is Verdict.HOLD:
         notify.comment_waiting(comment, post)

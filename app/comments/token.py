@@ -42,6 +42,11 @@ def issue(secret: str, post_url: str, now: float) -> str:
     return f"{issued}.{signature.decode('ascii')}"
 
 
+def issued_of(token: str) -> int:
+    """Return the issue time of a token :func:`check` found valid."""
+    return int(token.partition(".")[0])
+
+
 def check(secret: str, post_url: str, token: str | None, now: float) -> TokenCheck:
     """Tell whether ``token`` was issued by this site for ``post_url``, and when."""
     issued_text, _, signature = (token or "").partition(".")

@@ -12,11 +12,13 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
+
+from app.text import UnusableText, clean
 
 ATOM = "http://www.w3.org/2005/Atom"
 # The end of an old address that names a post or a page, whatever the prefix
@@ -198,3 +200,29 @@ def host_of(value: str) -> str:
         value = "//" + value
     host = (urlsplit(value).hostname or "").lower()
     return host if "." in host else ""
+
+
+def tidy(export: Export) -> None:
+    """Normalise the export's text as every text coming in is (app.text.clean).
+
+    XML keeps out most control characters, not C1 ones nor text in another
+    Unicode normal form: a name typed two ways would make two commenters.
+    """
+    export.blog_author = tidy_text(export.blog_author)
+    export.blog.title = tidy_text(export.blog.title)
+    for entry in export.entries:
+        for item in fields(entry):
+            value = getattr(entry, item.name)
+            if isinstance(value, str):
+                setattr(entry, item.name, tidy_text(value))
+            elif isinstance(value, tuple):
+                setattr(entry, item.name, tuple(tidy_text(part) for part in value))
+
+
+def tidy_text(value: str) -> str:
+    """Return :func:`app.text.clean` of ``value``; a lone surrogate is dropped."""
+    try:
+        return clean(value)
+    except UnusableText:
+        # lxml never hands one over; should it, the character goes, not the post.
+        return clean(value.encode("utf-8", "replace").decode("utf-8"))

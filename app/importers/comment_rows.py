@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 
 from app.comments.models import CommentStatus
-from app.importers.blogger import Entry, Export
+from app.importers.blogger import Entry, Export, tidy_text
 from app.importers.comment_text import html_to_comment_text
 from app.importers.files import Plan, PlannedComment, id_key
 
@@ -105,7 +105,8 @@ class CommentPlanner:
                 post_url=url,
                 author=(author or "Anonyme")[:100],
                 website=_website(entry.author_uri),
-                body=html_to_comment_text(entry.html),
+                # Character references ("&#27;") become characters only here.
+                body=tidy_text(html_to_comment_text(entry.html)),
                 created=entry.published.astimezone(UTC),
                 is_author=_is_author(entry, self.authors),
                 parent=id_key(entry.parent_id) if entry.parent_id else None,

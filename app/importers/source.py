@@ -18,7 +18,14 @@ from flask_babel import gettext as _
 from lxml import etree
 
 from app.importers.backup import backup_blog, backup_entry, is_backup
-from app.importers.blogger import ATOM, Export, NotBloggerExport, local_name, text_of
+from app.importers.blogger import (
+    ATOM,
+    Export,
+    NotBloggerExport,
+    local_name,
+    text_of,
+    tidy,
+)
 from app.importers.takeout import (
     is_takeout,
     read_settings_csv,
@@ -154,6 +161,7 @@ def read_export(path: Path, blog: str | None = None) -> Export:
         if read_settings_csv(text, export.blog):
             export.used.append(name)
     _find_blog_author(root, export)
+    tidy(export)
     return export
 
 

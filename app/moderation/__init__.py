@@ -9,12 +9,22 @@ from app.extensions import db, login_manager
 
 
 def _load_moderator(user_id: str):
-    """Return the moderator of a session cookie, if still present."""
+    """Return the moderator of a session cookie, if its session is still open.
+
+    The cookie carries ``<id>:<session generation>`` (Moderator.get_id): a
+    cookie from before a logout or a new password names an old generation.
+    """
     from app.moderation.models import Moderator
     from app.params import whole_number
 
-    number = whole_number(user_id)
-    return db.session.get(Moderator, number) if number is not None else None
+    number, _, generation = (user_id or "").partition(":")
+    moderator_id = whole_number(number)
+    if moderator_id is None or whole_number(generation) is None:
+        return None
+    moderator = db.session.get(Moderator, moderator_id)
+    if moderator is None or moderator.get_id() != user_id:
+        return None
+    return moderator
 
 
 def init_app(app: Flask) -> None:

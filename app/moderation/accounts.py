@@ -45,8 +45,15 @@ def create(username: str, password: str) -> Moderator:
 
 
 def change_password(moderator: Moderator, password: str) -> None:
-    """Give ``moderator`` a new password."""
+    """Give ``moderator`` a new password; every session opened before ends."""
     moderator.set_password(password)
+    moderator.end_sessions()
+    db.session.commit()
+
+
+def end_sessions(moderator: Moderator) -> None:
+    """End every session of ``moderator``: copied cookies stop working too."""
+    moderator.end_sessions()
     db.session.commit()
 
 

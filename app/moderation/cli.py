@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from app.moderation import accounts
+from app.text import UnusableText, clean
 
 moderator_cli = AppGroup("moderator", help="Manage moderator accounts.")
 
@@ -28,8 +29,20 @@ def _read_password(password_stdin: bool) -> str:
     return password
 
 
+def _name(username: str) -> str:
+    """Return the name as typed, normalised as the login form normalises it."""
+    try:
+        return clean(username).strip()
+    except UnusableText:
+        # A terminal in another encoding than UTF-8 hands such bytes over.
+        raise click.ClickException(
+            _("identifiant illisible : tapez-le dans un terminal en UTF-8")
+        ) from None
+
+
 def _existing(username: str):
     """Return the moderator ``username`` or stop with an error."""
+    username = _name(username)
     moderator = accounts.find(username)
     if moderator is None:
         raise click.ClickException(_("modérateur inconnu : %(name)s", name=username))
@@ -41,7 +54,8 @@ def _existing(username: str):
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
 def create_command(username: str, password_stdin: bool) -> None:
     """Create a moderator account."""
-    if not username.strip() or len(username) > 80:
+    username = _name(username)
+    if not username or len(username) > 80:
         raise click.ClickException(_("un identifiant a de 1 à 80 caractères"))
     if accounts.find(username) is not None:
         raise click.ClickException(

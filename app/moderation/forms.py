@@ -14,6 +14,12 @@ from wtforms.validators import AnyOf, DataRequired, Length
 
 from app.moderation.actions import Action
 from app.params import MAX_ID, whole_number
+from app.text import clean
+
+
+def _clean(value: str | None) -> str | None:
+    """Normalise a typed name as ``flask moderator create`` stored it."""
+    return clean(value).strip() if isinstance(value, str) else value
 
 
 class LoginForm(FlaskForm):
@@ -21,6 +27,7 @@ class LoginForm(FlaskForm):
 
     username = StringField(
         _l("Identifiant"),
+        filters=[_clean],
         validators=[
             DataRequired(message=_l("Indiquez votre identifiant.")),
             Length(max=80),

@@ -28,6 +28,11 @@ class Moderator(UserMixin, db.Model):
     created: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow
     )
+    # Part of the id every session cookie carries (get_id): bumping it ends
+    # every session opened before (logout, ``moderator passwd``).
+    session_generation: Mapped[int] = mapped_column(
+        default=0, server_default=sa.text("0")
+    )
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password`` (Werkzeug's default: scrypt)."""
@@ -36,6 +41,18 @@ class Moderator(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         """Return whether ``password`` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Return the session's user id: the account and its session generation.
+
+        Flask-Login's "alternative token": a cookie made before the
+        generation moved no longer loads the moderator.
+        """
+        return f"{self.id}:{self.session_generation}"
+
+    def end_sessions(self) -> None:
+        """End every session opened so far (the caller commits)."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     def __repr__(self) -> str:
         """Return a debugging representation."""

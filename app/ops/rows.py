@@ -16,12 +16,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.comments.models import Comment
+from app.text import UnusableText, clean
 
 TABLE: sa.Table = Comment.__table__  # type: ignore[assignment]
 COLUMNS = tuple(column.name for column in TABLE.columns)
 # Columns added after export-comments existed, with the value an older file
-# stands for (0004_outbox: nobody had asked for reply notifications).
-LATER_COLUMNS = {"notify": False}
+# stands for (0004_outbox: nobody had asked for reply notifications;
+# 0005_sessions_submissions: no comment came with a form submission key).
+LATER_COLUMNS = {"notify": False, "submission": None}
 # Comment ids are INTEGER columns: PostgreSQL's int4 is the narrower bound.
 MAX_ID = 2**31 - 1
 
@@ -93,6 +95,12 @@ def _value(column: sa.Column, value: Any, line: int) -> Any:
         return _moment(value, line, column.name)
     if not isinstance(value, str):
         raise _bad(line, column.name, _("texte attendu"))
+    try:
+        # As the comment form would have it: NFC, no control characters.
+        value = clean(value)
+    except UnusableText:
+        reason = _("texte illisible : moitié de paire UTF-16 isolée")
+        raise _bad(line, column.name, reason) from None
     if isinstance(kind, sa.Enum):
         if value not in kind.enums:
             raise _bad(line, column.name, _("état inconnu « %(value)s »", value=value))
