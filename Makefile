@@ -82,11 +82,24 @@ format: $(STAMP)
 # Figures, not tests (bench/README.md): needs wrk; Isso and Pelican are compared
 # when their virtual environments exist (bench/README.md says how to make
 # them). `make bench HUGE=1` also starts a blog of 100,000 posts.
-bench: install
+# The benchmarks' peers, each in its own environment (not Carnet's): Pelican
+# builds the same posts, Isso takes comments under the same gunicorn; py-spy
+# samples Carnet's workers (bench_comments.py --profile).
+PEERS := .bench
+$(PEERS)/pelican/bin/pelican:
+	$(PYTHON) -m venv $(PEERS)/pelican
+	$(PEERS)/pelican/bin/pip install --quiet 'pelican[markdown]==4.12.0'
+
+$(PEERS)/isso/bin/gunicorn:
+	$(PYTHON) -m venv $(PEERS)/isso
+	$(PEERS)/isso/bin/pip install --quiet 'isso==0.14.0' 'gunicorn>=23'
+
+bench: install $(PEERS)/pelican/bin/pelican $(PEERS)/isso/bin/gunicorn
+	$(BIN)/python -m pip install --quiet 'py-spy>=0.4'
 	$(BIN)/python bench/bench_index.py
-	$(BIN)/python bench/bench_scale.py $(if $(HUGE),--huge)
+	$(BIN)/python bench/bench_scale.py --pelican $(PEERS)/pelican $(if $(HUGE),--huge)
 	$(BIN)/python bench/bench_http.py
-	$(BIN)/python bench/bench_comments.py
+	$(BIN)/python bench/bench_comments.py --isso $(PEERS)/isso
 
 clean:
-	rm -rf $(VENV) .pytest_cache node_modules screenshots
+	rm -rf $(VENV) $(PEERS) .pytest_cache node_modules screenshots

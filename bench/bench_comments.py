@@ -1,16 +1,17 @@
 """Comments per second through Carnet's real form, side by side with Isso's JSON API.
 
 Usage: .venv/bin/python bench/bench_comments.py [--posts 10000] [--seconds 10]
-       [--clients 8] [--isso /tmp/isso-venv] [--profile]
+       [--clients 8] [--isso .bench/isso] [--profile]
 
 Carnet: each client GETs a post page, takes its form token, POSTs a comment
 (moderation off, so it is published and the page re-rendered). Isso: each
 client POSTs a comment to ``/new`` (moderation and rate limits off). Both
 under gunicorn with 2 workers, on SQLite, in the same run. Comments go to
-the --spread newest posts (readers comment on what is new; 20 by default). Isso is not a
-dependency of Carnet: install it apart (bench/README.md says how) and pass
-its virtual environment with --isso. --profile samples Carnet's workers with
-py-spy and prints where the time goes. Prints figures; asserts nothing.
+the --spread newest posts (readers comment on what is new; 20 by default).
+Isso is not a dependency of Carnet: `make bench` installs it in its own
+environment (.bench/isso); another one can be given with --isso. --profile
+samples Carnet's workers with py-spy and prints where the time goes. Prints
+figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "bench"))
-
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench_http import corpus_of  # noqa: E402
@@ -183,7 +183,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--isso", type=Path, default=Path("/tmp/isso-venv"))
+    parser.add_argument("--isso", type=Path, default=ROOT / ".bench" / "isso")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--spread", type=int, default=20, help="posts commented")
     args = parser.parse_args()

@@ -1,7 +1,7 @@
 """How start-up time and memory grow with the number of posts, and Pelican beside it.
 
 Usage: .venv/bin/python bench/bench_scale.py [--sizes 1000,10000] [--huge]
-       [--pelican /tmp/pelican-venv]
+       [--pelican .bench/pelican]
 
 For each size: gunicorn (2 workers, the repository's gunicorn.conf.py, so
 the application is preloaded in the master) started with no post index kept
@@ -139,7 +139,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--huge", action="store_true", help="also 100,000 posts")
-    parser.add_argument("--pelican", type=Path, default=Path("/tmp/pelican-venv"))
+    parser.add_argument("--pelican", type=Path, default=ROOT / ".bench" / "pelican")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     if args.huge:
