@@ -221,6 +221,11 @@ def main() -> None:
             f" is published on a random post of the {len(everyone)} before each round:"
         )
         print(revalidations(base, browsed, everyone, env, rounds=20))
+        print(
+            f"The same, the comment published on one of the {len(sample)} posts"
+            " read (its page and the lists showing its count change):"
+        )
+        print(revalidations(base, browsed, [p.url for p in sample], env, rounds=20))
 
 
 if __name__ == "__main__":
