@@ -143,6 +143,15 @@ def test_flash_is_shown_once_privately_then_the_public_page_returns(client):
     assert again.headers["Cache-Control"] == PUBLIC
 
 
+def test_a_readers_message_never_reaches_another_reader(app, client):
+    assert send(client).status_code == 303  # held: a message waits for her
+    refused = send(client, author="")  # sent back before she saw it
+    assert refused.status_code == 422
+    assert "Votre commentaire sera visible" in refused.get_data(as_text=True)
+    someone_else = app.test_client().get(GUITARISTE)
+    assert "Votre commentaire sera visible" not in someone_else.get_data(as_text=True)
+
+
 def test_a_published_comment_changes_its_post_and_lists_not_other_posts(app, client):
     reached = renders(app)
     for path in (GUITARISTE, VOEUX, "/"):

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import OrderedDict
 
-from flask import current_app, g, render_template
+from flask import current_app, g, render_template, session
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -62,7 +62,10 @@ def render_post(
             form_token=token.issue(current_app.secret_key, post.url, now),
         )
     )
-    head, tail = _frame(post, newer, older, personal=as_moderator or g.get("private"))
+    # A message waiting in the session shows in the frame (base.html), even
+    # under a POST sent back with its errors: such a frame is this reader's.
+    personal = as_moderator or g.get("private") or "_flashes" in session
+    head, tail = _frame(post, newer, older, personal=bool(personal))
     return Markup(head) + section_html + Markup(tail), status
 
 
