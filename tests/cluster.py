@@ -11,7 +11,6 @@ load of the stopping test (readers and commenters through nginx) is here too.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import socket
@@ -67,16 +66,6 @@ def loopback_addresses_work() -> bool:
         return True
     except OSError:
         return False
-
-
-def form_token(page: str) -> str:
-    """Return the comment form's token found in a post page."""
-    return re.search(r'name="form_token" value="([^"]+)"', page)[1]
-
-
-def csrf_token(page: str) -> str:
-    """Return the session CSRF token of a login or moderation page."""
-    return re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
 
 
 @dataclass

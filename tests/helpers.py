@@ -6,6 +6,7 @@ puts tests/ on the import path. Fixtures live in tests/conftest.py.
 
 from __future__ import annotations
 
+import re
 import socket
 from dataclasses import dataclass
 
@@ -41,6 +42,16 @@ MODERATOR = Credentials("marie", "un mot de passe solide")
 def text(response) -> str:
     """Return a response body as text."""
     return response.get_data(as_text=True)
+
+
+def form_token_of(page: str) -> str:
+    """Return the comment form's token found in a post page."""
+    return re.search(r'name="form_token" value="([^"]+)"', page)[1]
+
+
+def csrf_token_of(page: str) -> str:
+    """Return the session CSRF token of a login or moderation page."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
 
 
 def send(client, url=GUITARISTE, *, headers=None, environ_base=None, **fields):

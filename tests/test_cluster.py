@@ -26,10 +26,8 @@ from cluster import (
     Instance,
     Load,
     claim_redis_db,
-    csrf_token,
     finish,
     flask,
-    form_token,
     host_env,
     loopback_addresses_work,
     reader_at,
@@ -38,7 +36,7 @@ from cluster import (
     stored_comments,
 )
 from databases import fresh_schema, schema_url
-from helpers import GUITARISTE, MODERATOR
+from helpers import GUITARISTE, MODERATOR, csrf_token_of, form_token_of
 from lxml import html
 from servers import NGINX, ROOT, nginx
 
@@ -147,7 +145,7 @@ def log_in(instance: Instance, address: str):
         data={
             "username": MODERATOR.username,
             "password": MODERATOR.password,
-            "csrf_token": csrf_token(page),
+            "csrf_token": csrf_token_of(page),
         },
         headers={"Origin": instance.base},
         allow_redirects=False,
@@ -165,7 +163,7 @@ def queue_items(page: str) -> dict[int, str]:
 
 def test_a_comment_sent_through_nginx_is_moderated_on_the_other_instance(cluster):
     reader = reader_at("127.0.0.11")
-    token = form_token(reader.get(cluster.base + GUITARISTE, timeout=TIMEOUT).text)
+    token = form_token_of(reader.get(cluster.base + GUITARISTE, timeout=TIMEOUT).text)
     marker = uuid.uuid4().hex
     body = f"Vu des deux côtés ({marker})"
     agent = f"cluster-test/{marker}"
@@ -183,7 +181,7 @@ def test_a_comment_sent_through_nginx_is_moderated_on_the_other_instance(cluster
     approved = moderator.post(
         other.base + "/moderation/",
         data={
-            "csrf_token": csrf_token(queue),
+            "csrf_token": csrf_token_of(queue),
             "tab": "pending",
             "ids": str(comment_id),
             "action": "approve",
@@ -214,7 +212,7 @@ def test_the_rate_limit_counts_across_both_instances(cluster):
     address = "127.0.0.21"
     reader = reader_at(address)
     first, second = cluster.instances
-    token = form_token(reader.get(first.base + GUITARISTE, timeout=TIMEOUT).text)
+    token = form_token_of(reader.get(first.base + GUITARISTE, timeout=TIMEOUT).text)
     marker = uuid.uuid4().hex
     # 3 a minute (blog.toml): one instance, the other, the first again...
     codes = [
@@ -233,7 +231,7 @@ def test_a_forged_forwarded_for_is_ignored_while_nginxs_is_trusted(cluster):
     first, second = cluster.instances
     straight, through = reader_at("127.0.0.31"), reader_at("127.0.0.32")
     forged = {"X-Forwarded-For": "203.0.113.66"}
-    token = form_token(straight.get(first.base + GUITARISTE, timeout=TIMEOUT).text)
+    token = form_token_of(straight.get(first.base + GUITARISTE, timeout=TIMEOUT).text)
     marker = uuid.uuid4().hex
     direct, proxied = f"Tout droit ({marker})", f"Par nginx ({marker})"
     assert send(straight, first.base, direct, token, **forged).status_code == 303
@@ -254,7 +252,7 @@ def test_a_forged_forwarded_for_is_ignored_while_nginxs_is_trusted(cluster):
 def test_stopping_an_instance_under_load_loses_no_comment(cluster):
     doomed, survivor = cluster.instances
     page = requests.get(cluster.base + GUITARISTE, timeout=TIMEOUT).text
-    load = Load(cluster.base, form_token(page))
+    load = Load(cluster.base, form_token_of(page))
     load.start(commenters=3, readers=2)
     try:
         eventually(lambda: load.count() >= 30, "answers before the stop", TIMEOUT)

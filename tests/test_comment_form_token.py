@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
-from helpers import GUITARISTE, VOEUX, send, stored
+from helpers import GUITARISTE, VOEUX, form_token_of, send, stored
 
 from app.comments import token
 
@@ -24,8 +23,7 @@ def guarded(make_app):
 
 def page_token(client, url=GUITARISTE) -> str:
     """Return the form token of a post page."""
-    page = client.get(url).get_data(as_text=True)
-    return re.search(r'name="form_token" value="([^"]+)"', page)[1]
+    return form_token_of(client.get(url).get_data(as_text=True))
 
 
 def post(client, form_token, **fields):
@@ -68,7 +66,7 @@ def test_a_bad_token_keeps_the_text_and_says_the_page_expired(guarded, form_toke
     assert "Mon commentaire soigné" in page
     assert bodies(guarded) == []
     # The page sent back carries a fresh token that works.
-    fresh = re.search(r'name="form_token" value="([^"]+)"', page)[1]
+    fresh = form_token_of(page)
     assert post(guarded.test_client(), fresh).status_code == 303
 
 

@@ -11,6 +11,7 @@ from helpers import (
     BROUILLON,
     GUITARISTE,
     NOUVELLE,
+    form_token_of,
     send,
     store_comment,
     stored,
@@ -308,7 +309,7 @@ def test_form_token_is_required(make_app):
     assert "Sans jeton" in text(response)
     assert stored(app) == []
     page = text(client.get(GUITARISTE))
-    token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
+    token = form_token_of(page)
     assert send(client, body="Avec jeton", form_token=token).status_code == 303
     assert [c.body for c in stored(app)] == ["Avec jeton"]
 

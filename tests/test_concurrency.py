@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from helpers import GUITARISTE
+from helpers import GUITARISTE, form_token_of
 from servers import BIN, ROOT, blog_env, gunicorn
 
 requests = pytest.importorskip("requests")
@@ -44,7 +43,7 @@ def reader(base: str, number: int) -> list[int]:
     """Fetch the form once for a CSRF token, then post several comments."""
     session = requests.Session()
     page = session.get(base + GUITARISTE, timeout=REQUEST_TIMEOUT).text
-    token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
+    token = form_token_of(page)
     codes = []
     for count in range(COMMENTS_EACH):
         response = session.post(
@@ -145,7 +144,7 @@ def test_every_worker_comes_to_show_new_posts_and_comments(site):
         )
     session = requests.Session()
     page = session.get(base + GUITARISTE, timeout=REQUEST_TIMEOUT).text
-    token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
+    token = form_token_of(page)
     posted = session.post(
         base + GUITARISTE,
         data={"form_token": token, "author": "Lectrice", "body": "Bravo !"},

@@ -8,12 +8,11 @@ database; both requests are answered as the first one was.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 
 import pytest
-from helpers import GUITARISTE, send, stored, text
+from helpers import GUITARISTE, form_token_of, send, stored, text
 
 from app.comments import service, token
 
@@ -28,13 +27,8 @@ def app(make_app):
     return make_app(settings={"comments": {"moderation": "never"}})
 
 
-def form_token(page: str) -> str:
-    """Return the comment form's token from a post page."""
-    return re.search(r'name="form_token" value="([^"]+)"', page)[1]
-
-
 def test_a_form_sent_twice_stores_one_comment_and_answers_both_alike(app, client):
-    token = form_token(text(client.get(GUITARISTE)))
+    token = form_token_of(text(client.get(GUITARISTE)))
     first = send(client, author="Zoé", body="Deux clics", form_token=token)
     second = send(client, author="Zoé", body="Deux clics", form_token=token)
     assert first.status_code == second.status_code == 303
@@ -50,7 +44,7 @@ def test_two_requests_that_both_read_before_either_wrote_store_one_comment(
     # none (the other has not committed yet), and inserts it. The database's
     # unique key decides.
     monkeypatch.setattr(service, "is_repeat", lambda *args: False)
-    token = form_token(text(client.get(GUITARISTE)))
+    token = form_token_of(text(client.get(GUITARISTE)))
     answers = [
         send(client, author="Zoé", body="En même temps", form_token=token)
         for _ in range(2)
@@ -64,7 +58,7 @@ def test_two_requests_that_both_read_before_either_wrote_store_one_comment(
 def test_a_double_submit_to_a_threaded_server_stores_each_comment_once(
     app, client, live_server
 ):
-    token = form_token(text(client.get(GUITARISTE)))
+    token = form_token_of(text(client.get(GUITARISTE)))
     rounds = 4
     locations: list[list[str]] = [[] for _ in range(rounds)]
 
@@ -105,7 +99,7 @@ def test_the_same_text_in_a_later_form_is_still_refused_as_a_repeat(app, client)
     assert (
         send(client, author="Zoé", body="Encore", form_token=earlier).status_code == 303
     )
-    now = form_token(text(client.get(GUITARISTE)))
+    now = form_token_of(text(client.get(GUITARISTE)))
     again = send(client, author="Zoé", body="Encore", form_token=now)
     assert again.status_code == 422
     assert "Vous avez déjà envoyé ce commentaire." in text(again)

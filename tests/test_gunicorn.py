@@ -8,7 +8,6 @@ bounded; nothing asserts on how long anything took.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import socket
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import free_port
-from helpers import GUITARISTE
+from helpers import GUITARISTE, form_token_of
 from servers import migrate
 
 requests = pytest.importorskip("requests")
@@ -215,7 +214,7 @@ def test_the_apps_own_log_lines_reach_gunicorns_error_log(start_gunicorn):
     server.wait_until_up()
     reader = requests.Session()
     page = reader.get(server.base + GUITARISTE, timeout=30).text
-    token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
+    token = form_token_of(page)
     sent = reader.post(
         server.base + GUITARISTE,
         data={"author": "Zoé", "body": "Un avis", "form_token": token},

@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 import pytest
-from helpers import CODE, GUITARISTE, NULLE_PART, VOEUX, send, store_comment
+from helpers import (
+    CODE,
+    GUITARISTE,
+    NULLE_PART,
+    VOEUX,
+    form_token_of,
+    send,
+    store_comment,
+)
 
 from app.comments.models import CommentStatus
 
@@ -239,8 +247,7 @@ def test_another_worker_sees_a_published_comment_at_its_next_poll(make_app):
 
 def test_the_comment_form_token_is_the_same_for_every_reader(app):
     def token(client):
-        page = client.get(GUITARISTE).get_data(as_text=True)
-        return page.split('name="form_token" value="')[1].split('"')[0]
+        return form_token_of(client.get(GUITARISTE).get_data(as_text=True))
 
     assert token(app.test_client()) == token(app.test_client())
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import threading
 import urllib.parse
 import urllib.request
@@ -12,6 +11,7 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 from databases import fresh_schema, schema_url
+from helpers import form_token_of
 from servers import blog_env, gunicorn
 from sinks import (
     GUITARISTE,
@@ -188,8 +188,7 @@ def test_gunicorn_workers_send_a_comment_once(tmp_path):
         with gunicorn(env, tmp_path / "gunicorn.log", workers=2) as web:
             base = f"http://127.0.0.1:{web}"
             page = urllib.request.urlopen(base + GUITARISTE, timeout=30).read()
-            token = re.search(rb'name="form_token" value="([^"]+)"', page).group(1)
-            form = {**comment_form(), "form_token": token.decode()}
+            form = {**comment_form(), "form_token": form_token_of(page.decode())}
             request = urllib.request.Request(
                 base + GUITARISTE,
                 data=urllib.parse.urlencode(form).encode(),

@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import GUITARISTE, status_of, store_comment, text
+from helpers import GUITARISTE, csrf_token_of, status_of, store_comment, text
 
 from app.comments.models import CommentStatus
 from app.moderation.safety import safe_next
@@ -172,7 +172,7 @@ def test_actions_need_a_csrf_token(make_app, moderator):
     comment = add(app)
     client = app.test_client()
     page = text(client.get("/login"))
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    token = csrf_token_of(page)
     response = client.post(
         "/login",
         data={
@@ -186,7 +186,7 @@ def test_actions_need_a_csrf_token(make_app, moderator):
     assert response.status_code == 400
     assert status_of(app, comment) == CommentStatus.PENDING
     page = text(client.get("/moderation/"))
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    token = csrf_token_of(page)
     client.post(
         "/moderation/", data={"ids": comment, "action": "approve", "csrf_token": token}
     )

@@ -8,7 +8,7 @@ import subprocess
 import time
 
 import pytest
-from helpers import GUITARISTE, MODERATOR
+from helpers import GUITARISTE, MODERATOR, csrf_token_of, form_token_of
 from servers import BIN, ROOT, blog_env, gunicorn, nginx
 
 requests = pytest.importorskip("requests")
@@ -100,7 +100,7 @@ def test_anonymous_readers_are_served_by_nginx_and_see_new_comments(site):
 
     reader = requests.Session()
     page = reader.get(base + GUITARISTE, timeout=30).text
-    form_token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
+    form_token = form_token_of(page)
     sent = reader.post(
         base + GUITARISTE,
         data={"form_token": form_token, "author": "Léa", "body": "Vu de nginx"},
@@ -130,7 +130,7 @@ def test_a_moderators_pages_are_never_kept_by_nginx(site):
     moderator = requests.Session()
     login = moderator.get(base + "/login", timeout=30)
     assert login.headers["Cache-Control"] == "private, no-store"
-    token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)[1]
+    token = csrf_token_of(login.text)
     moderator.post(
         base + "/login",
         data={"username": name, "password": password, "csrf_token": token},

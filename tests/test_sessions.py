@@ -8,10 +8,8 @@ login page is replaced once logged in, and every moderation page is private.
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from helpers import status_of, store_comment, text
+from helpers import csrf_token_of, status_of, store_comment, text
 
 from app.comments.models import CommentStatus
 
@@ -30,11 +28,6 @@ def copy_of(client, app):
 def opens_the_queue(client) -> bool:
     """Tell whether ``client`` gets the queue (not the login page)."""
     return client.get("/moderation/").status_code == 200
-
-
-def csrf_token_of(page: str) -> str:
-    """Return the first CSRF token of a page."""
-    return re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
 
 
 def test_a_cookie_copied_before_logout_no_longer_opens_the_queue(app, client, auth):
