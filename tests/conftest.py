@@ -25,6 +25,7 @@ from flask_migrate import upgrade
 from helpers import MODERATOR, Credentials, free_port
 from werkzeug.serving import make_server
 
+import app.content.catalogue as catalogue_module
 from app import create_app
 from app.extensions import db
 from app.moderation.models import Moderator
@@ -308,3 +309,17 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Record the names of the files the index reads."""
+    seen: list[str] = []
+    real = catalogue_module.read_entry
+
+    def counting(path, *args):
+        seen.append(path.name)
+        return real(path, *args)
+
+    monkeypatch.setattr(catalogue_module, "read_entry", counting)
+    return seen

@@ -56,20 +56,6 @@ def clock():
     return Clock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
 
 
-@pytest.fixture
-def reads(monkeypatch):
-    """Count the files the index reads."""
-    seen = []
-    real = catalogue_module.read_entry
-
-    def counting(path, *args):
-        seen.append(path.name)
-        return real(path, *args)
-
-    monkeypatch.setattr(catalogue_module, "read_entry", counting)
-    return seen
-
-
 def make(posts, clock):
     """Return an index over posts that scans on every refresh."""
     return PostIndex(posts, PARIS, clock=clock, scan_interval=0)

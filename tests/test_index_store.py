@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import app.content.catalogue as catalogue_module
 from app.content import store
 from app.content.index import PostIndex
 
@@ -41,20 +40,6 @@ def posts(tmp_path):
             stamp=1_300_000_000 + n,
         )
     return folder
-
-
-@pytest.fixture
-def reads(monkeypatch):
-    """Record the names of the files the index reads."""
-    seen: list[str] = []
-    real = catalogue_module.read_entry
-
-    def counting(path, *args):
-        seen.append(path.name)
-        return real(path, *args)
-
-    monkeypatch.setattr(catalogue_module, "read_entry", counting)
-    return seen
 
 
 def make(posts, saved, **options):
