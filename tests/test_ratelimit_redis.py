@@ -62,10 +62,32 @@ def redis_db():
     client.close()
 
 
-def run_worker(env: dict[str, str], prefix: str, posts: int, name: str) -> list[int]:
-    """Post ``posts`` comments from a fresh app process; return the status codes."""
+@pytest.fixture
+def prefix(redis_db):
+    """Return a key prefix of this test's own; its keys are deleted afterwards."""
+    prefix = f"carnet-test-{uuid.uuid4().hex}"
+    yield prefix
+    for key in redis_db.scan_iter(f"*{prefix}*"):
+        redis_db.delete(key)
+
+
+@pytest.fixture
+def worker_env(posts_dir, tmp_path) -> dict[str, str]:
+    """Return the environment of the worker processes: one blog, limits in Redis."""
+    return {
+        **os.environ,
+        "BLOG_POSTS_DIR": str(posts_dir),
+        "BLOG_DATABASE_URL": f"sqlite:///{tmp_path / 'blog.db'}",
+        "BLOG_SECRET_KEY": "redis-test",
+        "BLOG_SETTINGS": str(tmp_path / "absent.toml"),
+        "BLOG_RATELIMIT_STORAGE_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}",
+    }
+
+
+def run_worker(env: dict[str, str], script: str, *args: str) -> list[int]:
+    """Run ``script`` in a fresh app process; return the status codes it prints."""
     result = subprocess.run(
-        [sys.executable, "-c", WORKER, prefix, str(posts), name, GUITARISTE],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -78,26 +100,17 @@ def run_worker(env: dict[str, str], prefix: str, posts: int, name: str) -> list[
 
 
 def test_two_app_processes_share_one_comment_count_in_redis(
-    redis_db, posts_dir, tmp_path
+    redis_db, prefix, worker_env
 ):
-    prefix = f"carnet-test-{uuid.uuid4().hex}"
-    env = {
-        **os.environ,
-        "BLOG_POSTS_DIR": str(posts_dir),
-        "BLOG_DATABASE_URL": f"sqlite:///{tmp_path / 'blog.db'}",
-        "BLOG_SECRET_KEY": "redis-test",
-        "BLOG_SETTINGS": str(tmp_path / "absent.toml"),
-        "BLOG_RATELIMIT_STORAGE_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}",
-    }
-    try:
-        # The first worker uses up the reader's 2 comments a minute...
-        assert run_worker(env, prefix, 2, "premier") == [303, 303]
-        assert redis_db.keys(f"*{prefix}*"), "no counter was written to Redis"
-        # ...so the second worker, a separate process, refuses the third.
-        assert run_worker(env, prefix, 1, "second") == [429]
-    finally:
-        for key in redis_db.scan_iter(f"*{prefix}*"):
-            redis_db.delete(key)
+    def comments(count: int, name: str) -> list[int]:
+        """Post ``count`` comments from a new process."""
+        return run_worker(worker_env, WORKER, prefix, str(count), name, GUITARISTE)
+
+    # The first worker uses up the reader's 2 comments a minute...
+    assert comments(2, "premier") == [303, 303]
+    assert redis_db.keys(f"*{prefix}*"), "no counter was written to Redis"
+    # ...so the second worker, a separate process, refuses the third.
+    assert comments(1, "second") == [429]
 
 
 # Wrong passwords for one account from a fresh app process, as a worker.
@@ -130,38 +143,14 @@ print(json.dumps(codes))
 
 
 def test_two_app_processes_share_one_account_wait_in_redis(
-    redis_db, posts_dir, tmp_path
+    redis_db, prefix, worker_env
 ):
-    prefix = f"carnet-test-{uuid.uuid4().hex}"
-    env = {
-        **os.environ,
-        "BLOG_POSTS_DIR": str(posts_dir),
-        "BLOG_DATABASE_URL": f"sqlite:///{tmp_path / 'blog.db'}",
-        "BLOG_SECRET_KEY": "redis-test",
-        "BLOG_SETTINGS": str(tmp_path / "absent.toml"),
-        "BLOG_RATELIMIT_STORAGE_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}",
-    }
-
     def wrong_passwords(count: int, address: str) -> list[int]:
         """Try ``count`` wrong passwords for marie from a new process."""
-        result = subprocess.run(
-            [sys.executable, "-c", LOGIN_WORKER, prefix, str(count), address],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-        return json.loads(result.stdout.splitlines()[-1])
+        return run_worker(worker_env, LOGIN_WORKER, prefix, str(count), address)
 
-    try:
-        # Three free failures in one worker, from three addresses...
-        assert wrong_passwords(3, "1") == [401, 401, 401]
-        assert redis_db.keys(f"*{prefix}carnet/login/*"), "no count in Redis"
-        # ...and the account waits in another worker, from another address.
-        assert wrong_passwords(1, "2") == [429]
-    finally:
-        for key in redis_db.scan_iter(f"*{prefix}*"):
-            redis_db.delete(key)
+    # Three free failures in one worker, from three addresses...
+    assert wrong_passwords(3, "1") == [401, 401, 401]
+    assert redis_db.keys(f"*{prefix}carnet/login/*"), "no count in Redis"
+    # ...and the account waits in another worker, from another address.
+    assert wrong_passwords(1, "2") == [429]
