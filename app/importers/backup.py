@@ -11,6 +11,7 @@ from lxml import etree
 
 from app.importers.blogger import (
     ATOM,
+    LABEL_SCHEME,
     BlogInfo,
     Entry,
     child,
@@ -25,7 +26,6 @@ from app.importers.blogger import (
 )
 
 KIND_SCHEME = "http://schemas.google.com/g/2005#kind"
-LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 # Settings naming the blog's own address when it had a domain of its own.
 _ADDRESS_SETTINGS = ("DOMAIN", "BLOG_URL", "PUBLISH_URL", "FTP_URL", "HOSTNAME")
 

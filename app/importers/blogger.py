@@ -21,6 +21,8 @@ from lxml import etree
 from app.text import UnusableText, clean
 
 ATOM = "http://www.w3.org/2005/Atom"
+# The scheme of a label (a post's category) in both export formats.
+LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 # The end of an old address that names a post or a page, whatever the prefix
 # (a blog once published by FTP lives under /blogspot/<name>/…), read on the
 # address as written: "%2F" in a slug is part of the slug.

@@ -19,6 +19,7 @@ from lxml import etree
 
 from app.importers.blogger import (
     ATOM,
+    LABEL_SCHEME,
     BlogInfo,
     Entry,
     children,
@@ -32,7 +33,6 @@ from app.importers.blogger import (
 )
 
 TAKEOUT = "http://schemas.google.com/blogger/2018"
-LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 # Every element Takeout writes in an entry; anything else is reported.
 _KNOWN = frozenset(
     "id type status author title content created published updated category"
