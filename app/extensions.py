@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from flask import current_app
@@ -29,6 +30,17 @@ login_manager = LoginManager()
 babel = Babel()
 # Limits are declared where they apply (comment form, login); none by default.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def utc(moment: datetime) -> datetime:
+    """Return a datetime read from the database as aware UTC.
+
+    SQLite hands back naive datetimes (UTC, as they were stored) even for
+    ``timezone=True`` columns; PostgreSQL aware ones, in the session's zone.
+    """
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def post_index() -> PostIndex:

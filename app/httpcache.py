@@ -109,7 +109,7 @@ def _before() -> None:
 def _comment_changes(urls: set[str]) -> float | None:
     """Return when the comments of ``urls`` last changed, from the change log."""
     from app.changes import PageChange
-    from app.extensions import db
+    from app.extensions import db, utc
 
     if not urls or not availability.database_may_answer():
         return None
@@ -123,7 +123,7 @@ def _comment_changes(urls: set[str]) -> float | None:
         return None
     if newest is None:
         return None
-    return (newest if newest.tzinfo else newest.replace(tzinfo=UTC)).timestamp()
+    return utc(newest).timestamp()
 
 
 def _public(response: Response) -> bool:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import db, utc
 
 
 def utcnow() -> datetime:
@@ -75,10 +75,7 @@ class Comment(db.Model):
     @property
     def created_utc(self) -> datetime:
         """Return ``created`` as an aware UTC datetime, whatever the driver gave."""
-        # SQLite hands back naive datetimes even for timezone=True columns.
-        if self.created.tzinfo is None:
-            return self.created.replace(tzinfo=UTC)
-        return self.created.astimezone(UTC)
+        return utc(self.created)
 
     def __repr__(self) -> str:
         """Return a debugging representation."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from types import MappingProxyType
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from app.comments.models import Comment, CommentStatus
 from app.comments.sanitize import comment_html, safe_website
 from app.config import current_settings
 from app.content.post import Post
-from app.extensions import db
+from app.extensions import db, utc
 
 SHOWN = (CommentStatus.APPROVED, CommentStatus.DELETED)
 
@@ -87,11 +87,6 @@ def unavailable_section(form_state: FormState | None) -> CommentSection:
     )
 
 
-def _aware(moment: datetime) -> datetime:
-    """Return a stored time as aware UTC (SQLite hands back naive ones)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
 def _shown(comment: Row) -> ShownComment:
     """Prepare one comment row for display."""
     deleted = comment.status == CommentStatus.DELETED
@@ -99,7 +94,7 @@ def _shown(comment: Row) -> ShownComment:
         id=comment.id,
         author=comment.author,
         website=safe_website(comment.website),
-        created=_aware(comment.created),
+        created=utc(comment.created),
         body_html=Markup("") if deleted else comment_html(comment.body),
         is_author=comment.is_author,
         deleted=deleted,
@@ -197,5 +192,5 @@ def comment_section(
         replying_to=parent.author if parent else None,
         as_moderator=as_moderator,
         offers_notify=current_settings().sends_mail,
-        newest=max((_aware(row.created) for row in rows), default=None),
+        newest=max((utc(row.created) for row in rows), default=None),
     )

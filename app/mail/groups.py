@@ -18,7 +18,7 @@ from email.message import EmailMessage
 import sqlalchemy as sa
 
 from app.comments.models import Comment, CommentStatus
-from app.extensions import db
+from app.extensions import db, utc
 from app.mail import messages, tokens
 from app.mail.models import MailKind, Outbox, OutboxState
 
@@ -49,7 +49,7 @@ def next_turn(key: tuple, daily: bool) -> datetime | None:
         Outbox.kind == key[0], Outbox.state == OutboxState.SENT, *where
     )
     last = db.session.execute(query).scalar()
-    return tokens.aware(last) + spacing if last is not None else None
+    return utc(last) + spacing if last is not None else None
 
 
 def _comments(ids: set[int | None]) -> dict[int, Comment]:
@@ -67,7 +67,7 @@ def _status(comments: dict[int, Comment], comment_id: int) -> CommentStatus | No
 def message_id(rows: list[Outbox]) -> str:
     """Return the local part of a message's Message-ID, the same at every try."""
     first = min(rows, key=lambda r: r.id)
-    return f"{first.id}.{int(tokens.aware(first.created).timestamp())}"
+    return f"{first.id}.{int(utc(first.created).timestamp())}"
 
 
 def moderation(rows: list[Outbox]) -> Built:

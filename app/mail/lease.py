@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.extensions import db
+from app.extensions import db, utc
 from app.mail import tokens
 from app.mail.models import MailLease
 
@@ -53,7 +53,7 @@ def take_when_due(name: str, holder: str, length: timedelta) -> bool:
         sa.select(MailLease.until).where(MailLease.name == name)
     ).scalar()
     db.session.commit()
-    if until is None or tokens.aware(until) > moment:
+    if until is None or utc(until) > moment:
         return False
     result = db.session.execute(
         sa.update(MailLease)

@@ -41,11 +41,6 @@ def now() -> datetime:
     return clock() if clock is not None else datetime.now(UTC)
 
 
-def aware(moment: datetime) -> datetime:
-    """Return a stored datetime as aware UTC (SQLite gives it back naive)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def recipient_key(address: str) -> str:
     """Return a keyed hash of an e-mail address (case of the domain ignored)."""
     normal = address.strip().lower().encode("utf-8")

@@ -15,10 +15,9 @@ from app import problems
 from app.comments.models import Comment, CommentStatus
 from app.comments.sanitize import comment_html, safe_website
 from app.content.drafts import unpublished
-from app.extensions import db, post_index
+from app.extensions import db, post_index, utc
 from app.mail.models import MailKind
 from app.mail.outbox import failed_messages
-from app.mail.tokens import aware
 from app.moderation.actions import Action
 from app.moderation.forms import ActionForm, LogoutForm, RetryMailForm
 from app.params import whole_number
@@ -150,7 +149,7 @@ def unsent() -> list[Unsent]:
             kind=str(MAIL_KINDS[row.kind]),
             comment_id=row.comment_id,
             attempts=row.attempts,
-            when=aware(row.due),
+            when=utc(row.due),
             error=row.error or "",
         )
         for row in failed_messages()

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.comments.models import Comment
+from app.extensions import utc
 from app.text import UnusableText, clean
 
 TABLE: sa.Table = Comment.__table__  # type: ignore[assignment]
@@ -32,20 +33,13 @@ class BadRow(ValueError):
     """A line of the file that cannot become a comment row; says which and why."""
 
 
-def as_utc(value: datetime) -> datetime:
-    """Return ``value`` aware in UTC (SQLite hands back naive UTC datetimes)."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
 def to_json(row: Any) -> dict[str, Any]:
     """Return a row (a mapping of column values) as JSON-ready data."""
     data = {}
     for name in COLUMNS:
         value = row[name]
         if isinstance(value, datetime):
-            value = as_utc(value).isoformat()
+            value = utc(value).isoformat()
         elif isinstance(value, enum.Enum):
             value = value.value
         data[name] = value
