@@ -20,6 +20,7 @@ from flask import current_app
 from limits import parse_many
 
 # The settings' shape lives in app.settings; its names are imported from here too.
+from app.params import whole_number
 from app.settings import (
     RENAMED,
     SECTIONS,
@@ -212,11 +213,12 @@ def load_settings(
     site_env: dict[str, Any] = {}
     proxies = env.get("BLOG_TRUSTED_PROXIES")
     if proxies is not None:
-        if not proxies.isdigit():
+        count = whole_number(proxies)
+        if count is None:
             raise ConfigError(
                 f"BLOG_TRUSTED_PROXIES: expected a whole number, got {proxies!r}"
             )
-        site_env["trusted_proxies"] = int(proxies)
+        site_env["trusted_proxies"] = count
     addresses = env.get("BLOG_PROXY_ADDRESSES")
     if addresses is not None:
         listed = tuple(a.strip() for a in addresses.split(",") if a.strip())

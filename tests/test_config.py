@@ -112,6 +112,7 @@ def test_bad_environment_variable_is_named(tmp_path, posts_dir):
         ("BLOG_RATELIMIT_STORAGE_URL", "sqlite:///limits.db", "unsupported storage"),
         ("BLOG_TRUSTED_PROXIES", "deux", "expected a whole number, got 'deux'"),
         ("BLOG_TRUSTED_PROXIES", "-1", "expected a whole number, got '-1'"),
+        ("BLOG_TRUSTED_PROXIES", "²", "expected a whole number, got '²'"),
         ("BLOG_SETTINGS", "{tmp}/absent.toml", "no such file"),
         ("BLOG_PROXY_ADDRESSES", "10.0.0.5, web-1", "network: 'web-1'"),
         ("BLOG_INSTANCE_DIR", "{tmp}/blog.toml", "not a folder"),
