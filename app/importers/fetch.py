@@ -21,6 +21,8 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from flask_babel import gettext as _
 
+from app.params import whole_number
+
 # *.bp.blogspot.com, *.googleusercontent.com (blogger.*, lh3…), *.ggpht.com,
 # and the 2005–2009 hosts bp0.blogger.com, photos1.blogger.com.
 _IMAGE_HOST = re.compile(
@@ -101,8 +103,8 @@ class Fetcher:
             part = folder / f".{target.name}.part-{secrets.token_hex(4)}"
             try:
                 size = self._save(response, part)
-                expected = response.headers.get("Content-Length", "")
-                if expected.isdigit() and int(expected) != size:
+                expected = whole_number(response.headers.get("Content-Length"))
+                if expected is not None and expected != size:
                     raise _Again(_("transfert coupé"))
                 os.replace(part, target)
             finally:
