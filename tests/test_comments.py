@@ -67,7 +67,9 @@ def test_without_moderation_the_reader_lands_on_the_comment(make_app):
     response = send(client)
     [comment] = stored(app)
     assert comment.status == CommentStatus.APPROVED
-    assert response.headers["Location"].endswith(f"{GUITARISTE}#c{comment.id}")
+    landing = f"{GUITARISTE}?showComment={comment.id}#c{comment.id}"
+    assert response.headers["Location"].endswith(landing)
+    assert "Bonjour !" in text(client.get(landing))
     page = text(client.get(GUITARISTE))
     assert "Votre commentaire sera visible" not in page
     assert "Bonjour !" in page

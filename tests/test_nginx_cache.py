@@ -19,6 +19,13 @@ SETTINGS = """
 max_age = 2
 stale_while_revalidate = 1
 """
+# A site that publishes comments at once, and lets nginx keep pages a while.
+OPEN_SETTINGS = """
+[cache]
+max_age = 60
+[comments]
+moderation = "never"
+"""
 
 
 def flask(env: dict[str, str], *args: str, stdin: str = "") -> str:
@@ -52,7 +59,18 @@ def site(tmp_path):
 
     nginx serves /static/ from tmp_path/collected, which collect-static fills.
     """
-    env = blog_env(tmp_path, SETTINGS, BLOG_TRUSTED_PROXIES="1")
+    yield from behind_nginx(tmp_path, SETTINGS)
+
+
+@pytest.fixture
+def open_site(tmp_path):
+    """Yield the same for a blog that publishes comments without moderation."""
+    yield from behind_nginx(tmp_path, OPEN_SETTINGS)
+
+
+def behind_nginx(tmp_path, settings: str):
+    """Run a blog with ``settings`` behind the README's nginx; yield (URL, env)."""
+    env = blog_env(tmp_path, settings, BLOG_TRUSTED_PROXIES="1")
     flask(env, "collect-static", str(tmp_path / "collected"))
     with (
         gunicorn(env, tmp_path / "gunicorn.log") as app_port,
@@ -119,6 +137,36 @@ def test_anonymous_readers_are_served_by_nginx_and_see_new_comments(site):
         "the approved comment through nginx",
     )
     print(f"approved comment visible through nginx after {took:.1f} s")
+
+
+def test_a_published_comment_is_on_the_page_its_writer_is_sent_back_to(open_site):
+    # Every worker and nginx keep the page for 60 s; the writer must not
+    # land on a kept copy without their comment, on whichever worker.
+    base, _env = open_site
+    for _ in range(6):
+        requests.get(base + GUITARISTE, timeout=30)
+    assert (
+        requests.get(base + GUITARISTE, timeout=30).headers["X-Cache-Status"] == "HIT"
+    )
+    reader = requests.Session()
+    for number in range(4):
+        page = reader.get(base + GUITARISTE, timeout=30)
+        body = f"Publié tout de suite, numéro {number}"
+        landed = reader.post(
+            base + GUITARISTE,
+            data={
+                "form_token": form_token_of(page.text),
+                "author": "Léa",
+                "body": body,
+            },
+            headers={"Origin": base},
+            timeout=30,
+        )
+        assert landed.history[0].status_code == 303
+        assert landed.status_code == 200 and body in landed.text
+        # The address that skipped the caches names the post's own as canonical.
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', landed.text)
+        assert "?" in landed.url and canonical[1].endswith(GUITARISTE)
 
 
 def test_a_moderators_pages_are_never_kept_by_nginx(site):

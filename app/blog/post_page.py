@@ -140,10 +140,21 @@ def comment(year: int, month: str, slug: str):
         state = forms.state_of(form, body=_("Vous avez déjà envoyé ce commentaire."))
         return render_post(post, state, draft.parent_id, status=422)
     if outcome.verdict is Verdict.PUBLISH:
-        return redirect(f"{post.url}#c{outcome.comment_id}", code=303)
+        return redirect(landing(post, outcome.comment_id), code=303)
     # Spam is answered like a moderated comment: a bot learns nothing.
     flash(_("Votre commentaire sera visible après validation."), "info")
     return redirect(f"{post.url}#comments", code=303)
+
+
+def landing(post: Post, comment_id: int) -> str:
+    """Return where the writer of a published comment is sent: the page, fresh.
+
+    The plain address may be kept by another worker or by a proxy for up to
+    ``max_age`` seconds, without the comment. Blogger's own ``showComment``
+    argument makes an address no cache holds (app.cachelayer keeps no page
+    with an unknown argument), so the writer sees their comment at once.
+    """
+    return f"{post.url}?showComment={comment_id}#c{comment_id}"
 
 
 @bp.errorhandler(429)
