@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         httpcache,
         problems,
         ratelimits,
+        schema,
         static_files,
         templating,
     )
@@ -62,12 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.moderation import models as moderation_models  # noqa: F401 (Alembic)
 
     extensions.db.init_app(app)
-    extensions.migrate.init_app(
-        app,
-        extensions.db,
-        directory=str(PROJECT_ROOT / "migrations"),
-        render_as_batch=True,
-    )
+    schema.init_app(app, extensions.db, PROJECT_ROOT / "migrations")
     availability.init_app(app)
     static_files.init_app(app, PROJECT_ROOT / "static")
     # Its after_request hook must run last (hooks run in reverse order of

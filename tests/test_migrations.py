@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from servers import BIN, ROOT, blog_env
 
 from app.extensions import db
 
@@ -19,3 +23,36 @@ def test_migrations_build_exactly_the_schema_the_models_describe(app):
         )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+@pytest.mark.databases("sqlite")
+def test_serving_readers_never_loads_alembic_and_flask_db_still_migrates(tmp_path):
+    # Alembic is a tenth of a second of every start (app.schema): a process
+    # serving pages must not import it; `flask db` must still work.
+    env = blog_env(tmp_path)  # runs `flask --app wsgi db upgrade`
+    probe = (
+        "import sys, wsgi\n"
+        "page = wsgi.app.test_client().get('/')\n"
+        "print(page.status_code, sorted(m for m in sys.modules\n"
+        "    if m.split('.')[0] in ('alembic', 'flask_migrate')))\n"
+    )
+    served = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert served.stdout.split("\n")[-2] == "200 []"
+    current = subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", "db", "current"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert "(head)" in current.stdout

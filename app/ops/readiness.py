@@ -12,7 +12,6 @@ import os
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
@@ -37,6 +36,8 @@ def migrations() -> Migrations:
     """Return the code's migration head and revisions (parsed once per app)."""
     found = current_app.extensions.get("carnet_migrations")
     if found is None:
+        from alembic.script import ScriptDirectory  # only when asked: see app.schema
+
         scripts = ScriptDirectory(current_app.extensions["migrate"].directory)
         found = Migrations(
             head=scripts.get_current_head() or "",
