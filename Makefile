@@ -49,7 +49,9 @@ db: $(STAMP) translations
 	$(BIN)/flask --app wsgi db upgrade
 
 # gunicorn.conf.py holds gunicorn's settings; these two come from make's variables.
+# Bytecode first: with PYTHONDONTWRITEBYTECODE set, each start would compile the app.
 run: db
+	$(BIN)/python -m compileall -q app wsgi.py >/dev/null
 	CARNET_BIND=$(HOST):$(PORT) CARNET_WORKERS=$(WORKERS) \
 		$(BIN)/gunicorn --config gunicorn.conf.py
 

@@ -4,7 +4,9 @@ Usage: .venv/bin/python bench/bench_comments.py [--posts 10000] [--seconds 10]
        [--clients 8] [--isso .bench/isso] [--profile]
 
 Carnet: each client GETs a post page, takes its form token, POSTs a comment
-(moderation off, so it is published and the page re-rendered). Isso: each
+(moderation off, so it is published and the page re-rendered). The floor:
+the same client against bench/floor.py, Flask answering the GET with
+Carnet's bytes and the POST with 303, storing nothing. Isso: each
 client POSTs a comment to ``/new`` (moderation and rate limits off). Both
 under gunicorn with 2 workers, on SQLite, in the same run. Comments go to
 the --spread newest posts (readers comment on what is new; 20 by default).
@@ -176,6 +178,27 @@ def profile(pids: list[int], seconds: float, folder: Path) -> None:
         print(f"    {samples / total:6.1%}  {frame}")
 
 
+def measure_floor(folder: Path, env: dict, port: int, urls: list[str], args) -> float:
+    """Run the same client against Flask answering Carnet's bytes and doing no work.
+
+    The floor (bench/floor.py) answers the GET with the page as Carnet last
+    sent it and the POST with ``303``, storing nothing: what two requests
+    through Flask and gunicorn cost this client on this machine.
+    """
+    pages = {}
+    for url in urls:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", url)
+        pages[url] = ["text/html", connection.getresponse().read().decode("latin-1")]
+        connection.close()
+    (folder / "floor.json").write_text(json.dumps(pages), encoding="utf-8")
+    floor_env = {**env, "FLOOR_PAGES": str(folder / "floor.json")}
+    with gunicorn_process(
+        floor_env, folder / "floor.log", args.workers, "bench.floor:app"
+    ) as (_process, floor_port):
+        return load(carnet_client, floor_port, urls, args.seconds, args.clients)
+
+
 def main() -> None:
     """Build a blog, then count the comments each system stores in the same time."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -215,6 +238,8 @@ def main() -> None:
         if args.profile:
             spy.join()
         print(f"Carnet, GET the page + POST the form: {ours:8.1f} comments/s")
+        floor = measure_floor(folder, env, port, urls, args)
+        print(f"floor, the same two requests, no work: {floor:8.1f} comments/s")
 
         isso = args.isso / "bin" / "gunicorn"
         if not isso.exists():

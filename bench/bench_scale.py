@@ -49,13 +49,15 @@ def memory(pid: int) -> tuple[float, float]:
     return values["Rss"], values["Pss"]
 
 
-def start(env: dict, log: Path) -> tuple[subprocess.Popen, float, int]:
+def start(
+    env: dict, log: Path, app: str = "wsgi:app"
+) -> tuple[subprocess.Popen, float, int]:
     """Start gunicorn; return it, the seconds to the first 200 on /, its port."""
     port = free_port()
     started = time.perf_counter()
     with log.open("w") as output:
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py"],
+            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", app],
             cwd=ROOT,
             env={**env, "CARNET_BIND": f"127.0.0.1:{port}", "CARNET_WORKERS": "2"},
             stdout=output,
@@ -94,6 +96,53 @@ def measure(env: dict, folder: Path, label: str) -> str:
         f"{label:8} {took:7.2f} s   worker RSS {rss:6.0f} MiB   PSS {pss:6.0f} MiB"
         f"   (master RSS {master[0]:.0f} MiB)"
     )
+
+
+# The third-party modules a process serving Carnet has loaded (Alembic is not
+# among them: app.schema loads it for `flask db` only).
+STACK_PROBE = """
+import sys, wsgi
+print("\\n".join(sorted(
+    name for name, module in sys.modules.items()
+    if getattr(module, "__name__", None) == name  # not an alias
+    and name.split(".")[0] not in sys.stdlib_module_names
+    and name.split(".")[0] not in ("app", "wsgi")
+    and not name.startswith("_") and name != "cython_runtime"
+)))
+"""
+
+
+def floor_starts(env: dict, folder: Path) -> list[str]:
+    """Time gunicorn starting the floor: Flask alone, then with Carnet's imports.
+
+    The floor (bench/floor.py) answers ``/`` with saved bytes and does
+    nothing else, under the same gunicorn.conf.py: what any start costs
+    before Carnet does anything of its own.
+    """
+    (folder / "floor.json").write_text('{"/": ["text/html", "floor"]}')
+    modules = subprocess.run(
+        [sys.executable, "-c", STACK_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    (folder / "stack.txt").write_text(modules, encoding="utf-8")
+    rows = []
+    for label, extra in (
+        ("Flask", {}),
+        ("+ stack", {"FLOOR_IMPORTS": str(folder / "stack.txt")}),
+    ):
+        floor_env = {**env, "FLOOR_PAGES": str(folder / "floor.json"), **extra}
+        process, took, _port = start(floor_env, folder / "floor.log", "bench.floor:app")
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        rows.append(f"{label:8} {took:7.2f} s")
+    count = len(modules.split())
+    rows[-1] += f"   ({count} modules Carnet imports, none of its own code)"
+    return rows
 
 
 def pelican_build(venv: Path, posts: Path, folder: Path) -> float | None:
@@ -143,9 +192,21 @@ def main() -> None:
     parser.add_argument("--pelican", type=Path, default=ROOT / ".bench" / "pelican")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
+    # As `make run` does: the start loads bytecode, it does not compile.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "app", "wsgi.py"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     if args.huge:
         sizes.append(100_000)
     print(f"cpu: {os.cpu_count()}  ({re.sub(r'  +', ' ', _cpu_name())})")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = blog_env(Path(tmp), posts=corpus_of(0))
+        print("\nthe floor: gunicorn starting bench/floor.py, to the first 200 on /")
+        for row in floor_starts(env, Path(tmp)):
+            print(row)
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -163,7 +224,10 @@ def main() -> None:
             print(measure(env, folder, "restart"))
             for kept in instance.glob("post-index-*.cache"):
                 print(f"{'':8} index file {kept.stat().st_size / 2**20:.1f} MiB")
-            took = size and pelican_build(args.pelican, folder / "posts", folder)
+            # Pelican on 100,000 posts ran past 7 minutes here: not in the run.
+            took = 0 < size <= 10_000 and pelican_build(
+                args.pelican, folder / "posts", folder
+            )
             if took:
                 print(f"{'Pelican':8} {took:7.2f} s to build the same posts")
 
