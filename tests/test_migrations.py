@@ -36,23 +36,16 @@ def test_serving_readers_never_loads_alembic_and_flask_db_still_migrates(tmp_pat
         "print(page.status_code, sorted(m for m in sys.modules\n"
         "    if m.split('.')[0] in ('alembic', 'flask_migrate')))\n"
     )
-    served = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
+    served = output_of([sys.executable, "-c", probe], env)
+    assert served.split("\n")[-2] == "200 []"
+    current = output_of([str(BIN / "flask"), "--app", "wsgi", "db", "current"], env)
+    assert "(head)" in current
+
+
+def output_of(command: list[str], env: dict[str, str]) -> str:
+    """Run ``command`` in the repository with the blog's environment; its output."""
+    done = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
-    assert served.stdout.split("\n")[-2] == "200 []"
-    current = subprocess.run(
-        [str(BIN / "flask"), "--app", "wsgi", "db", "current"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    assert "(head)" in current.stdout
+    assert done.returncode == 0, done.stderr
+    return done.stdout
