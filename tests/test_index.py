@@ -221,6 +221,17 @@ def test_search_ignores_accents_and_case_and_needs_every_word(posts, clock):
     assert index.search("  ") == ()
 
 
+def test_search_finds_words_glued_to_punctuation_or_written_decomposed(posts, clock):
+    # The text is cut at whitespace before its words are read (WordFolder):
+    # a word inside quotes, brackets or after an apostrophe is still found.
+    body = "Souvenirs de l'été, «œuvres» (guitare)\u00a0; cafe\u0301 ½ litre."
+    write(posts, "a.md", "Titre", body=body)
+    write(posts, "b.md", "Autre", body="Rien à voir.")
+    index = make(posts, clock)
+    for query in ("ete", "oeuvres", "guitare", "café", "litre", "souvenirs l"):
+        assert [p.title for p in index.search(query)] == ["Titre"], query
+
+
 def test_search_follows_edits(posts, clock):
     write(posts, "a.md", "Titre", body="ancien mot")
     index = make(posts, clock)
