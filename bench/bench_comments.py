@@ -40,7 +40,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_http import corpus_of  # noqa: E402
+from bench_http import corpus_of, floor_env  # noqa: E402
 from helpers import free_port  # noqa: E402
 from servers import blog_env, gunicorn_process, running  # noqa: E402
 
@@ -189,12 +189,13 @@ def measure_floor(folder: Path, env: dict, port: int, urls: list[str], args) -> 
     for url in urls:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         connection.request("GET", url)
-        pages[url] = ["text/html", connection.getresponse().read().decode("latin-1")]
+        pages[url] = ("text/html", connection.getresponse().read())
         connection.close()
-    (folder / "floor.json").write_text(json.dumps(pages), encoding="utf-8")
-    floor_env = {**env, "FLOOR_PAGES": str(folder / "floor.json")}
     with gunicorn_process(
-        floor_env, folder / "floor.log", args.workers, "bench.floor:app"
+        floor_env(env, folder, pages),
+        folder / "floor.log",
+        args.workers,
+        "bench.floor:app",
     ) as (_process, floor_port):
         return load(carnet_client, floor_port, urls, args.seconds, args.clients)
 

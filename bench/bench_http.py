@@ -51,6 +51,16 @@ def corpus_of(count: int):
     return lambda folder: write_corpus(folder, count)
 
 
+def floor_env(env: dict, folder: Path, pages: dict[str, tuple[str, bytes]]) -> dict:
+    """Save ``pages`` ({path: (mimetype, body)}) for bench/floor.py; return its env."""
+    saved = {
+        path: [mimetype, body.decode("latin-1")]
+        for path, (mimetype, body) in pages.items()
+    }
+    (folder / "floor.json").write_text(json.dumps(saved), encoding="utf-8")
+    return {**env, "FLOOR_PAGES": str(folder / "floor.json")}
+
+
 def best_of(runs: int, measure) -> float:
     """Return the median of ``runs`` measurements (the machine is shared)."""
     figures = sorted(measure() for _ in range(runs))
@@ -182,11 +192,14 @@ def main() -> None:
             for _ in range(3):  # every worker renders and keeps it
                 status, headers, body = get(base + path)
             mimetype = headers.get("Content-Type", "text/html").split(";")[0]
-            pages[path] = [mimetype, body.decode("latin-1")]
-        (folder / "floor.json").write_text(json.dumps(pages), encoding="utf-8")
-        floor_env = {**env, "FLOOR_PAGES": str(folder / "floor.json")}
+            pages[path] = (mimetype, body)
         floor_port = stack.enter_context(
-            gunicorn(floor_env, folder / "floor.log", args.workers, "bench.floor:app")
+            gunicorn(
+                floor_env(env, folder, pages),
+                folder / "floor.log",
+                args.workers,
+                "bench.floor:app",
+            )
         )
         nginx_port = stack.enter_context(nginx(carnet_port, folder / "nginx"))
 

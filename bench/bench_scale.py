@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_http import corpus_of  # noqa: E402
+from bench_http import corpus_of, floor_env  # noqa: E402
 from helpers import free_port  # noqa: E402
 from servers import blog_env  # noqa: E402
 
@@ -119,7 +119,6 @@ def floor_starts(env: dict, folder: Path) -> list[str]:
     nothing else, under the same gunicorn.conf.py: what any start costs
     before Carnet does anything of its own.
     """
-    (folder / "floor.json").write_text('{"/": ["text/html", "floor"]}')
     modules = subprocess.run(
         [sys.executable, "-c", STACK_PROBE],
         cwd=ROOT,
@@ -135,8 +134,8 @@ def floor_starts(env: dict, folder: Path) -> list[str]:
         ("Flask", {}),
         ("+ stack", {"FLOOR_IMPORTS": str(folder / "stack.txt")}),
     ):
-        floor_env = {**env, "FLOOR_PAGES": str(folder / "floor.json"), **extra}
-        process, took, _port = start(floor_env, folder / "floor.log", "bench.floor:app")
+        served = {**floor_env(env, folder, {"/": ("text/html", b"floor")}), **extra}
+        process, took, _port = start(served, folder / "floor.log", "bench.floor:app")
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
         rows.append(f"{label:8} {took:7.2f} s")
