@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app import (
         availability,
         cli,
+        compiled_templates,
         extensions,
         httpcache,
         problems,
@@ -92,6 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             renderer=Renderer(settings.cache.rendered_bytes),
         )
     templating.init_app(app)
+    compiled_templates.init_app(app)
 
     from app import blog, importers, mail, mail_links, media, moderation, ops, security
 

@@ -27,6 +27,7 @@ from werkzeug.serving import make_server
 
 import app.content.catalogue as catalogue_module
 from app import create_app
+from app.compiled_templates import compiling_settings
 from app.extensions import db
 from app.moderation.models import Moderator
 
@@ -122,16 +123,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
     @staticmethod
     def _slot(bucket: jinja2.bccache.Bucket) -> tuple:
         """Return what the compiled code depends on besides the source."""
-        env = bucket.environment
-        return (
-            bucket.key,
-            tuple(sorted(env.extensions)),
-            getattr(env, "newstyle_gettext", None),
-            env.trim_blocks,
-            env.lstrip_blocks,
-            env.optimized,
-            env.finalize is None,
-        )
+        return bucket.key, compiling_settings(bucket.environment)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         """Give the bucket the code compiled earlier, if any."""
@@ -161,7 +153,10 @@ def make_app(
 ) -> Iterator[Callable[..., Flask]]:
     """Yield a factory of migrated apps; keyword arguments go to test_config.
 
-    Every app of a test shares the posts folder and the database.
+    Every app of a test shares the posts folder and the database. Their
+    compiled templates are kept in memory for the whole run, unless
+    ``keep_compiled_templates=True`` leaves the app its own (in its instance
+    folder).
     """
     apps: list[Flask] = []
 
@@ -180,9 +175,11 @@ def make_app(
             "BLOG_IMAGE_CACHE_DIR": str(tmp_path / "images"),
             "settings": {},
         }
+        own_compiled = test_config.pop("keep_compiled_templates", False)
         config.update(test_config)
         app = create_app(config)
-        app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+        if not own_compiled:
+            app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
         apps.append(app)
         with app.app_context():
             upgrade()
