@@ -1,7 +1,8 @@
 """The instance folder: what one host keeps for itself, never shared.
 
 The generated secret key (when ``BLOG_SECRET_KEY`` is not given), the saved
-post index, the resized images and the default SQLite database live there:
+post index, the compiled templates, the resized images and the default
+SQLite database live there:
 ``instance/`` beside the code, or ``BLOG_INSTANCE_DIR`` (say
 ``/var/lib/carnet``, so that the code folder can stay read-only).
 """
