@@ -4,6 +4,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -91,6 +92,30 @@ def test_refresh_scans_at_most_once_per_interval(posts, clock, reads):
     index.refresh()
     assert len(index.visible()) == 1
     index.refresh(force=True)
+    assert len(index.visible()) == 2
+
+
+def test_a_folder_slow_to_list_is_listed_less_often(posts, clock, monkeypatch):
+    write(posts, "a.md", "Premier")
+    now = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])  # the index's clock
+    real_walk = catalogue_module.Catalogue.walk
+
+    def slow_walk(self):
+        """List the folder in 0.2 s, as 40,000 files on a slow disk would."""
+        now[0] += 0.2
+        return real_walk(self)
+
+    monkeypatch.setattr(catalogue_module.Catalogue, "walk", slow_walk)
+    index = PostIndex(posts, PARIS, clock=clock, scan_interval=1.0)
+    write(posts, "b.md", "Second")
+    now[0] += 1.5  # a listing every second would take a fifth of the time
+    assert not index.stale()
+    index.refresh()
+    assert len(index.visible()) == 1
+    now[0] += 0.6  # 2 s after the last listing began: 0.2 s is 10 % of it
+    assert index.stale()
+    index.refresh()
     assert len(index.visible()) == 2
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from array import array
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -67,6 +68,7 @@ class Catalogue:
         self.next_number = 0
         self.dead = 0  # numbers in the postings that no current file holds
         self.reads = 0  # files read since start (a restart should read few)
+        self.walk_seconds = 0.0  # how long the last listing of the folder took
         self.parallel_min = PARALLEL_MIN
         self._folder = WordFolder()
 
@@ -98,7 +100,9 @@ class Catalogue:
 
         Return what each changed path held before (None for a new file).
         """
+        started = time.monotonic()
         found = self.walk()
+        self.walk_seconds = time.monotonic() - started
         entries = self.entries
         gone = [path for path in entries if path not in found]
         fresh = [

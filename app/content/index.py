@@ -30,6 +30,10 @@ from app.content.snapshot import Snapshot, build_snapshot
 log = logging.getLogger("carnet.content")
 
 Clock = Callable[[], datetime]
+# The most of a worker's time that listing the posts folder may take: at
+# 100,000 posts a listing can take half a second, and then runs every 5 s
+# instead of every second.
+SCAN_SHARE = 0.1
 # Turns a problem into the log line, in the site's language (the app's gettext).
 Describe = Callable[[PostError], str]
 
@@ -63,7 +67,9 @@ class PostIndex:
         files above ``max_bytes`` are refused unread. ``saved`` is where the
         catalogue is kept between runs: when it is sound, only the files that
         changed since are read. A first read of at least ``parallel_min``
-        files is split between processes.
+        files is split between processes. The folder is listed at most every
+        ``scan_interval`` seconds, and less often when listing it takes more
+        than :data:`SCAN_SHARE` of the time (0: at every refresh).
         """
         # Absolute, so that error messages can name "posts/x.md" reliably.
         self.posts_dir = Path(posts_dir).absolute()
@@ -125,6 +131,10 @@ class PostIndex:
             if force or now >= self._next_scan:
                 self._next_scan = now + self.scan_interval
                 changed = self._scan()
+                if self.scan_interval:
+                    # A folder that takes long to list is listed less often.
+                    spent = self._catalogue.walk_seconds / SCAN_SHARE
+                    self._next_scan = max(self._next_scan, now + spent)
             if changed or self._due():
                 self._rebuild()
         finally:
