@@ -12,6 +12,7 @@ from markupsafe import Markup
 from wtforms import Field
 
 from app.comments.section import ShownComment
+from app.content.bounded import BoundedCache
 from app.content.post import Post
 from app.links import absolute
 
@@ -86,18 +87,27 @@ def is_cut(post: Post) -> bool:
     return _renderer().is_cut(post)
 
 
+# Comments rendered last, by characters: the key (the comment) holds about
+# as much as its HTML. Thousands of comments fit in a few megabytes.
+_BLOCKS = BoundedCache(8 * 1024 * 1024)
+
+
 def comment_block(comment: ShownComment) -> Markup:
     """Return one comment (and its replies) as HTML, kept once rendered.
 
-    A post with hundreds of comments renders them all at every new one: each
-    is made once per site language and time zone, then kept (LRU).
+    A post with thousands of comments renders them all at every new one:
+    each is made once per site language and time zone, then kept.
     """
     site = current_app.config["CARNET"].site
-    return _comment_block(comment, site.locale, site.timezone)
+    key = (comment, site.locale, site.timezone)
+    kept = _BLOCKS.get(key)
+    if kept is None:
+        kept = _comment_block(comment)
+        _BLOCKS.put(key, kept, key_chars=len(kept))
+    return Markup(kept)
 
 
-@lru_cache(maxsize=4096)
-def _comment_block(comment: ShownComment, locale: str, timezone: str) -> Markup:
+def _comment_block(comment: ShownComment) -> str:
     """Render a comment in the current app (whose language the key names)."""
     macro = get_template_attribute("comments/_comment.html", "comment_item")
     words = {
@@ -105,7 +115,7 @@ def _comment_block(comment: ShownComment, locale: str, timezone: str) -> Markup:
         "author": _("(auteur)"),
         "deleted": _("Ce commentaire a été supprimé."),
     }
-    return Markup(macro(comment, words))
+    return str(macro(comment, words))
 
 
 def field_aria(field: Field, help_id: str | None = None) -> dict[str, str]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache, partial
+from functools import partial
 
 import bleach
 from bleach.html5lib_shim import Filter
 from bleach.linkifier import LinkifyFilter
 from markupsafe import Markup
+
+from app.content.bounded import BoundedCache
 
 # What Blogger allows under its form, and nothing more.
 ALLOWED_TAGS = frozenset({"b", "i", "a"})
@@ -58,15 +60,24 @@ _cleaner = bleach.Cleaner(
 )
 
 
-@lru_cache(maxsize=4096)
+# The bodies sanitised last, by characters (the text and its HTML): all the
+# comments of a post with thousands of them, in one worker's few megabytes.
+_KEPT = BoundedCache(4 * 1024 * 1024)
+
+
 def comment_html(raw: str) -> Markup:
     """Return the sanitised HTML of a comment body, line breaks kept.
 
     Kept for the bodies seen last: a post page shows the same comments to
-    every reader, and bleach is the dearest part of rendering them.
+    every reader, and bleach is the dearest part of rendering them (about
+    half a millisecond each).
     """
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    return Markup(_cleaner.clean(text))
+    kept = _KEPT.get(raw)
+    if kept is None:
+        text = raw.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+        kept = _cleaner.clean(text)
+        _KEPT.put(raw, kept, key_chars=len(raw))
+    return Markup(kept)
 
 
 def safe_website(url: str | None) -> str | None:

@@ -9,9 +9,7 @@ whole book.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
+from app.content.bounded import BoundedCache
 from app.content.markdown import MORE_ANCHOR, render_markdown, split_more
 from app.content.post import Post
 
@@ -43,9 +41,7 @@ class Renderer:
     def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
         """Start with nothing rendered."""
         self.max_bytes = max_bytes
-        self._kept: OrderedDict[tuple, str] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._kept = BoundedCache(max_bytes)
         self.renders = 0  # how many renders were done (benchmarks, tests)
 
     def html(self, post: Post) -> str:
@@ -65,12 +61,9 @@ class Renderer:
         key = (str(post.source), post.mtime_ns, post.size, post.lang, kind)
         found = self._kept.get(key)
         if found is not None:
-            with self._lock:
-                if key in self._kept:
-                    self._kept.move_to_end(key)
             return found
         value = self._render(post, kind)
-        self._keep(key, value)
+        self._kept.put(key, value)
         return value
 
     def _render(self, post: Post, kind: str) -> str:
@@ -94,18 +87,3 @@ class Renderer:
         return render_markdown(
             f"{teaser}\n\n{MORE_ANCHOR}\n\n{rest}", post.lang, post.media()
         )
-
-    def _keep(self, key: tuple, value: str) -> None:
-        """Keep a rendering, forgetting the least recently used beyond budget."""
-        size = len(value)
-        if size > self.max_bytes:
-            return
-        with self._lock:
-            old = self._kept.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old)
-            self._kept[key] = value
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, dropped = self._kept.popitem(last=False)
-                self._bytes -= len(dropped)
