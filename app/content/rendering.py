@@ -40,7 +40,6 @@ class Renderer:
 
     def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
         """Start with nothing rendered."""
-        self.max_bytes = max_bytes
         self._kept = BoundedCache(max_bytes)
         self.renders = 0  # how many renders were done (benchmarks, tests)
 
