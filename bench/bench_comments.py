@@ -242,7 +242,8 @@ def main() -> None:
         floor = measure_floor(folder, env, port, urls, args)
         print(f"floor, the same two requests, no work: {floor:8.1f} comments/s")
 
-        isso = args.isso / "bin" / "gunicorn"
+        # Absolute: Isso runs from the blog's folder (`make bench` passes .bench/isso).
+        isso = args.isso.absolute() / "bin" / "gunicorn"
         if not isso.exists():
             print(f"Isso: not measured ({isso} missing; see bench/README.md)")
             return
