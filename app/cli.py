@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 
 import click
@@ -42,8 +43,10 @@ def check_command() -> None:
         for warning in image_warnings(post)
     )
     total = len(index.all_posts())
+    said = _said_on_the_terminal()
     for problem in problems:
-        click.echo(problem, err=True)
+        if problem not in said:  # logged as the app loaded: already on the screen
+            click.echo(problem, err=True)
     if index.problems or interrupted:
         click.echo(
             _(
@@ -55,6 +58,44 @@ def check_command() -> None:
         )
         raise SystemExit(1)
     click.echo(_("OK : %(total)d fichier(s) lu(s), aucun problème.", total=total))
+
+
+class _SaidOnce(logging.Handler):
+    """Print Carnet's warnings on stderr, as Python does when no handler is set.
+
+    The lines are kept: ``check`` does not print a second time the problems
+    the app logged when it read the changed files, moments before.
+    """
+
+    def __init__(self) -> None:
+        """Print from WARNING up, the message alone (Python's default)."""
+        super().__init__(logging.WARNING)
+        self.said: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Print the record and keep its line."""
+        line = self.format(record)
+        self.said.add(line)
+        click.echo(line, err=True)
+
+
+def print_warnings_once() -> None:
+    """Under the ``flask`` command, print Carnet's warnings and keep them.
+
+    Call before the posts are read. A server (no command line being run)
+    keeps its own handlers: gunicorn.conf.py sends these to its error log.
+    """
+    if click.get_current_context(silent=True) is None:
+        return
+    logger = logging.getLogger("carnet")
+    if not any(isinstance(handler, _SaidOnce) for handler in logger.handlers):
+        logger.addHandler(_SaidOnce())
+
+
+def _said_on_the_terminal() -> set[str]:
+    """Return the warnings this command has printed so far."""
+    handlers = logging.getLogger("carnet").handlers
+    return {line for h in handlers if isinstance(h, _SaidOnce) for line in h.said}
 
 
 def _interrupted_imports() -> list[str]:

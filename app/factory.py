@@ -78,6 +78,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         locale_selector=lambda: settings.site.locale,
         timezone_selector=lambda: settings.site.timezone,
     )
+    # Run by the flask command: the problems this first read finds are printed
+    # once, and `check` does not print them again.
+    cli.print_warnings_once()
     # Read in an app context, so that the problems logged by this first read
     # are in the site's language (outside one they fall back to French).
     with app.app_context():

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+
+from servers import BIN, ROOT, blog_env
+
 
 def test_check_passes_on_good_posts(runner):
     result = runner.invoke(args=["check"])
@@ -82,3 +86,25 @@ def test_a_post_file_over_the_size_limit_is_named_and_the_site_goes_on(
     assert "Un livre entier" not in client.get("/").get_data(as_text=True)
     assert client.get("/search?q=phrase").status_code == 200
     assert client.get("/2013/01/un-livre-entier.html").status_code == 404
+
+
+def test_the_flask_command_prints_a_new_problem_once(tmp_path):
+    # The app reads the changed file as it loads, and logs its problem; the
+    # listing then must not print the same line again.
+    env = blog_env(tmp_path)  # migrated: the index of the good posts is kept
+    (tmp_path / "posts" / "casse.md").write_text("---\ndate: 2011-10-03\n---\nx\n")
+    for run in ("the file just changed", "the index kept since"):
+        result = subprocess.run(
+            [str(BIN / "flask"), "--app", "wsgi", "check"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 1, run
+        assert result.stderr.count("posts/casse.md:1: titre manquant\n") == 1, (
+            run,
+            result.stderr,
+        )
+        assert "1 problème(s)" in result.stderr, run

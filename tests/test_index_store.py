@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 from datetime import UTC, datetime
@@ -199,3 +200,13 @@ def test_a_first_read_split_between_processes_finds_what_one_process_finds(
     assert [str(p) for p in split.problems] == [str(p) for p in alone.problems]
     for word in ("zèbre7", "zèbre", "billet", "zèbre99", "rare"):
         assert split.search(word) == alone.search(word), word
+
+
+def test_a_problem_found_by_the_processes_reading_is_logged_by_this_one(posts, caplog):
+    # The children's lines would reach their own copy of the log handlers, not
+    # this process's: `flask check` could not tell what was printed.
+    (posts / "broken.md").write_text("---\ntitle: [oops\n---\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="carnet.content"):
+        make(posts, None, parallel_min=5)
+    logged = [r.getMessage() for r in caplog.records if "broken.md" in r.getMessage()]
+    assert len(logged) == 1

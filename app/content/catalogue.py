@@ -132,7 +132,9 @@ class Catalogue:
             value, tokens = self._read(path, found[path])
             if value is None:
                 self.entries.pop(path, None)  # vanished: next scan decides
-            elif tokens is not None:
+                continue
+            self._report(value)
+            if tokens is not None:
                 additions.append((self._number(path), tokens))
         self.postings = add_versions(self.postings, additions)
 
@@ -168,6 +170,9 @@ class Catalogue:
             for path, key, plain in entries:
                 value = from_plain(path, plain, self.tz, self.posts_dir)
                 self.entries[path] = (key, value)
+                # Logged here rather than in the child: this process then knows
+                # what it said (`flask check` prints each problem once).
+                self._report(value)
             self.numbers.update(numbers)
             for word, raw in postings.items():
                 merged.setdefault(word, []).append(raw)
@@ -225,11 +230,13 @@ class Catalogue:
             value = post
             if not post.draft and not post.is_page:
                 tokens = self._folder.tokens(f"{post.title}\n{plain_text(text)}")
-        if isinstance(value, PostError):
-            # Once per file version (read once), in the site's language.
-            log.warning("%s", self.describe(value))
         self.entries[path] = (key, value)
         return value, tokens
+
+    def _report(self, value: Value) -> None:
+        """Log a file's problem: once per file version read, in the site's language."""
+        if isinstance(value, PostError):
+            log.warning("%s", self.describe(value))
 
     def _number(self, path: str) -> int:
         """Give a file's new version the next search number."""
