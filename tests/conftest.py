@@ -61,6 +61,23 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _instance_outside_the_repository(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """Send what the apps and servers of the run keep to a folder of their own.
+
+    Without it, every app made without a test's own folder, and every command
+    run in a subprocess, left a post index in the repository's instance/, a
+    new one at each run (its name comes from the posts folder, a temporary one).
+    """
+    folder = tmp_path_factory.mktemp("instance")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("BLOG_INSTANCE_DIR", str(folder))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return a SQLite database the migrations brought to head, made once a run.

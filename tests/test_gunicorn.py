@@ -93,6 +93,7 @@ def start_gunicorn(tmp_path: Path):
             BLOG_DATABASE_URL=database,
             BLOG_SECRET_KEY="gunicorn-test",
             BLOG_SETTINGS=str(toml),
+            BLOG_INSTANCE_DIR=str(tmp_path / "instance"),
             CARNET_BIND=f"127.0.0.1:{port}",
             CARNET_WORKERS="2",
         )

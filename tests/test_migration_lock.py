@@ -42,7 +42,11 @@ def runs() -> list[tuple]:
 def start_upgrades(runs: list[tuple], tmp_path: Path, database_url: str) -> None:
     """Start three `flask db upgrade`, adding (process, output file) to ``runs``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BLOG_")}
-    env.update(BLOG_DATABASE_URL=database_url, BLOG_SECRET_KEY="lock-test")
+    env.update(
+        BLOG_DATABASE_URL=database_url,
+        BLOG_SECRET_KEY="lock-test",
+        BLOG_INSTANCE_DIR=str(tmp_path / "instance"),
+    )
     for number in range(3):
         log = tmp_path / f"upgrade-{number}.log"
         with log.open("w") as output:
