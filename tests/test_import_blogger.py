@@ -28,7 +28,7 @@ def test_backup_sample_serves_the_post_with_its_comment_and_the_page(app, client
     """The real old-format backup gives its post, its approved comment and its page."""
     result = run_import(app, SAMPLE)
     assert result.exit_code == 0, result.output
-    assert "2 article(s), 2 page(s)" in result.output
+    assert "2 article(s) et 2 page(s)" in result.output
 
     page = client.get("/2010/11/the-steel-windpipe.html")
     assert page.status_code == 200
@@ -62,7 +62,7 @@ def test_takeout_feed_keeps_every_old_url(app, client, posts_dir):
     """Posts, back-dated post, page and untitled post answer at their Blogger URLs."""
     result = run_import(app, TAKEOUT)
     assert result.exit_code == 0, result.output
-    assert "5 article(s), 1 page(s) (dont 1 brouillon(s)), 4 commentaire(s)" in (
+    assert "5 article(s) et 1 page(s), dont 1 brouillon(s) ; 4 commentaire(s)" in (
         result.output
     )
     assert client.get("/2011/10/nach-suzhou.html").status_code == 200
@@ -137,7 +137,7 @@ def test_report_speaks_english_when_the_site_does(make_app, tmp_path, posts_dir)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         f"Read: {TAKEOUT}.",
-        "Imported: 5 post(s), 1 page(s) (including 1 draft(s)), 4 comment(s).",
+        "Imported: 5 post(s) and 1 page(s), 1 of them draft(s); 4 comment(s).",
         "Comments deleted on Blogger, kept as such (hidden, except to place their "
         "replies): 1.",
         "Skipped (comment on a post not imported): 1.",
@@ -162,7 +162,7 @@ def test_second_run_changes_nothing(app, posts_dir):
     before, count = snapshot(posts_dir), len(comments(app))
     second = run_import(app, TAKEOUT)
     assert second.exit_code == 0, second.output
-    assert "0 article(s), 0 page(s) (dont 0 brouillon(s)), 0 commentaire(s)" in (
+    assert "0 article(s) et 0 page(s), dont 0 brouillon(s) ; 0 commentaire(s)" in (
         second.output
     )
     assert "Déjà présents (inchangés) : 11." in second.output

@@ -142,7 +142,7 @@ def test_sigkill_while_moving_is_reported_by_check_and_undone_by_next_run(
     assert result.output.startswith(
         "Import interrompu annulé : 6 fichier(s) retiré(s)."
     )
-    assert "Importés : 5 article(s), 1 page(s)" in result.output
+    assert "Importés : 5 article(s) et 1 page(s)" in result.output
     assert set(by_blogger_id(app)) == {"3001", "3002", "3003", "3005", "3006"}
     assert not list(posts_dir.glob(".carnet-import-*"))
     assert app.test_cli_runner().invoke(args=["check"]).exit_code == 0

@@ -64,7 +64,7 @@ def test_duplicate_ids_are_reported_once_and_stored_once(app, posts_dir, tmp_pat
         entry("comment", "9", on="1", body="Encore un."),
     )
     result = run_import(app, export)
-    assert "1 article(s), 0 page(s) (dont 0 brouillon(s)), 1 commentaire(s)." in (
+    assert "1 article(s) et 0 page(s), dont 0 brouillon(s) ; 1 commentaire(s)." in (
         result.output
     )
     assert "Écartés (entrée en double) : 2." in result.output
@@ -87,7 +87,7 @@ def test_ids_are_compared_whole_so_another_blog_is_not_already_there(app, tmp_pa
     )
     assert run_import(app, first).exit_code == 0
     result = run_import(app, other)
-    assert "1 article(s), 0 page(s) (dont 0 brouillon(s)), 1 commentaire(s)." in (
+    assert "1 article(s) et 0 page(s), dont 0 brouillon(s) ; 1 commentaire(s)." in (
         result.output
     )
     assert sorted(c.body for c in comments(app)) == ["Sur 77.", "Sur 88."]

@@ -51,7 +51,7 @@ def test_zip_imports_as_the_folder_does(app, posts_dir, tmp_path):
         zipped.writestr("__MACOSX/Takeout 2/Blogger/Blogs/x/._feed.atom", b"\0\1")
     result = run_import(app, archive)
     assert result.exit_code == 0, result.output
-    assert "Importés : 3 article(s), 1 page(s) (dont 1 brouillon(s))" in result.output
+    assert "Importés : 3 article(s) et 1 page(s), dont 1 brouillon(s)" in result.output
     assert "Takeout 2/Blogger/Comments/Cuaderno de viaje/feed.atom" in result.output
     assert (posts_dir / LYON).exists()
     assert set(by_blogger_id(app)) == {"1000", "1001", "1004", "1005"}

@@ -71,8 +71,8 @@ class ImportReport:
             lines.append(_("Langue du blog : %(lang)s.", lang=self.language))
         lines.append(
             _(
-                "Importés : %(posts)d article(s), %(pages)d page(s) "
-                "(dont %(drafts)d brouillon(s)), %(comments)d commentaire(s).",
+                "Importés : %(posts)d article(s) et %(pages)d page(s), dont "
+                "%(drafts)d brouillon(s) ; %(comments)d commentaire(s).",
                 posts=self.posts,
                 drafts=self.drafts,
                 pages=self.pages,
