@@ -43,9 +43,8 @@ def check_command() -> None:
         for warning in image_warnings(post)
     )
     total = len(index.all_posts())
-    said = _said_on_the_terminal()
     for problem in problems:
-        if problem not in said:  # logged as the app loaded: already on the screen
+        if problem not in _TERMINAL.said:  # logged as the app loaded: on the screen
             click.echo(problem, err=True)
     if index.problems or interrupted:
         click.echo(
@@ -79,6 +78,10 @@ class _SaidOnce(logging.Handler):
         click.echo(line, err=True)
 
 
+# This process's: empty unless the flask command runs (print_warnings_once).
+_TERMINAL = _SaidOnce()
+
+
 def print_warnings_once() -> None:
     """Under the ``flask`` command, print Carnet's warnings and keep them.
 
@@ -88,14 +91,8 @@ def print_warnings_once() -> None:
     if click.get_current_context(silent=True) is None:
         return
     logger = logging.getLogger("carnet")
-    if not any(isinstance(handler, _SaidOnce) for handler in logger.handlers):
-        logger.addHandler(_SaidOnce())
-
-
-def _said_on_the_terminal() -> set[str]:
-    """Return the warnings this command has printed so far."""
-    handlers = logging.getLogger("carnet").handlers
-    return {line for h in handlers if isinstance(h, _SaidOnce) for line in h.said}
+    if _TERMINAL not in logger.handlers:
+        logger.addHandler(_TERMINAL)
 
 
 def _interrupted_imports() -> list[str]:
